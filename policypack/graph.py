@@ -1,0 +1,206 @@
+"""The neutral resource graph both detectors evaluate rules on.
+
+The policy pack builds it from the resources the Pulumi engine sends to
+``AnalyzeStack``; the static analyzer builds it from source. Property names are
+the engine's camelCase names (``engineVersion``), and any value may be
+:data:`UNKNOWN` (an output not known during preview, or an expression the
+static analyzer could not evaluate). Rules relate resources through URNs
+(``parent``, ``dependencies``, ``property_dependencies``) first, because those
+are known even when values are not.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+PROVIDER_TYPE_PREFIX = "pulumi:providers:"
+
+
+class _Unknown:
+    """A value that cannot be known (yet). Never equal to anything but itself."""
+
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "<unknown>"
+
+    def __reduce__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+
+
+def is_known(value: Any) -> bool:
+    """True when ``value`` is present and not :data:`UNKNOWN` (shallow check)."""
+    return value is not None and value is not UNKNOWN
+
+
+def known_str(value: Any) -> str | None:
+    """``value`` if it is a known, non-empty string, else None."""
+    return value if isinstance(value, str) and value else None
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where the static analyzer found a resource (1-based lines and columns)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource registration, as the engine (or the analyzer) sees it."""
+
+    urn: str
+    type: str
+    name: str
+    props: Mapping[str, Any] = field(default_factory=dict)
+    parent: str | None = None
+    dependencies: tuple[str, ...] = ()
+    property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # True for a custom (cloud) resource, False for a component, None when the
+    # source of the graph cannot tell (then the type token decides).
+    custom: bool | None = None
+    # Props whose values are secret: messages must never print them.
+    secret_props: frozenset[str] = frozenset()
+    location: SourceLocation | None = None
+
+    def prop(self, name: str) -> Any:
+        """The prop's value, None when absent, :data:`UNKNOWN` when unknown."""
+        return self.props.get(name)
+
+    def display(self, name: str) -> str:
+        """A prop value safe to print in a message (secrets are redacted)."""
+        if name in self.secret_props:
+            return "[secret]"
+        value = self.props.get(name)
+        return "<unknown>" if value is UNKNOWN else repr(value)
+
+    @property
+    def package(self) -> str:
+        return self.type.split(":", 1)[0]
+
+    @property
+    def is_stack(self) -> bool:
+        return self.type == STACK_TYPE
+
+    @property
+    def is_provider(self) -> bool:
+        return self.type.startswith(PROVIDER_TYPE_PREFIX)
+
+    @property
+    def is_custom(self) -> bool:
+        """Whether this is a cloud resource rather than a component/stack/provider."""
+        if self.is_stack or self.is_provider:
+            return False
+        if self.custom is not None:
+            return self.custom
+        # Bridged providers name resources "pkg:module/member:Member"; component
+        # tokens ("pkg:module:Name") carry no slash.
+        parts = self.type.split(":")
+        return len(parts) == 3 and "/" in parts[1]
+
+
+class ResourceGraph:
+    """Resources indexed once by URN, type, parent and reverse dependency.
+
+    Every lookup is O(1) or O(answer), so a rule that loops over resources stays
+    linear in the stack size.
+    """
+
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        self.resources: tuple[Resource, ...] = tuple(resources)
+        self._by_urn: dict[str, Resource] = {}
+        self._by_type: dict[str, list[Resource]] = defaultdict(list)
+        self._children: dict[str, list[Resource]] = defaultdict(list)
+        self._dependents: dict[str, list[tuple[Resource, str | None]]] = defaultdict(list)
+        for resource in self.resources:
+            self._by_urn[resource.urn] = resource
+            self._by_type[resource.type].append(resource)
+            if resource.parent:
+                self._children[resource.parent].append(resource)
+            for dep in resource.dependencies:
+                self._dependents[dep].append((resource, None))
+            for prop, deps in resource.property_dependencies.items():
+                for dep in deps:
+                    self._dependents[dep].append((resource, prop))
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self.resources)
+
+    def __len__(self) -> int:
+        return len(self.resources)
+
+    def get(self, urn: str | None) -> Resource | None:
+        return self._by_urn.get(urn) if urn else None
+
+    def of_type(self, *types: str) -> list[Resource]:
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
+        return [r for t in types for r in self._by_type.get(t, ())]
+
+    def parent_of(self, resource: Resource) -> Resource | None:
+        return self.get(resource.parent)
+
+    def children_of(self, resource: Resource) -> list[Resource]:
+        return list(self._children.get(resource.urn, ()))
+
+    def ancestors(self, resource: Resource) -> Iterator[Resource]:
+        """Parents from the nearest up to the root; stops on cycles."""
+        seen = {resource.urn}
+        current = self.parent_of(resource)
+        while current is not None and current.urn not in seen:
+            yield current
+            seen.add(current.urn)
+            current = self.parent_of(current)
+
+    def prop_targets(self, resource: Resource, prop: str, *types: str) -> list[Resource]:
+        """Resources that ``prop`` of ``resource`` depends on, optionally by type.
+
+        Dangling URNs (resources not in the graph) are dropped.
+        """
+        found = []
+        for urn in resource.property_dependencies.get(prop, ()):
+            target = self._by_urn.get(urn)
+            if target is not None and (not types or target.type in types):
+                found.append(target)
+        return found
+
+    def dependency_targets(self, resource: Resource, *types: str) -> list[Resource]:
+        """Resources ``resource`` depends on through ``depends_on`` or any prop."""
+        urns = set(resource.dependencies)
+        for deps in resource.property_dependencies.values():
+            urns.update(deps)
+        found = [self._by_urn[u] for u in sorted(urns) if u in self._by_urn]
+        return [r for r in found if not types or r.type in types]
+
+    def dependents(self, resource: Resource, *types: str, prop: str | None = None) -> list[Resource]:
+        """Resources that depend on ``resource`` (through ``prop`` when given).
+
+        Each dependent appears once, in registration order.
+        """
+        seen: set[str] = set()
+        found = []
+        for dependent, via in self._dependents.get(resource.urn, ()):
+            if prop is not None and via != prop:
+                continue
+            if types and dependent.type not in types:
+                continue
+            if dependent.urn not in seen:
+                seen.add(dependent.urn)
+                found.append(dependent)
+        return found

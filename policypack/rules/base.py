@@ -1,0 +1,139 @@
+"""What every rule is made of: metadata, docs, examples and (for runtime rules) a check.
+
+A rule module defines one :class:`Rule`. Its docs follow a fixed shape (what it
+does, why it is bad, how to fix it, options, references); ``stackguard rules``,
+SARIF ``help``, the policy's description/remediation and the README table are
+all rendered from that one place. Its examples are small Pulumi programs that
+the test suite runs through every detector the rule has, so a rule cannot
+exist without examples and the examples cannot drift from the behaviour.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from policypack.graph import Resource, ResourceGraph
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+class Detector(str, enum.Enum):
+    RUNTIME = "runtime"  # the CrossGuard policy pack, on the engine's resource graph
+    STATIC = "static"  # the libcst analyzer, on source code
+
+
+BOTH = frozenset({Detector.RUNTIME, Detector.STATIC})
+
+
+@dataclass(frozen=True)
+class Option:
+    """One configuration key of a rule (same key in pack config and pyproject)."""
+
+    name: str
+    schema: Mapping[str, Any]  # JSON schema of the value
+    default: Any
+    description: str
+
+
+@dataclass(frozen=True)
+class Example:
+    """A small Pulumi program and the logical names of the resources it flags.
+
+    ``flagged`` is empty for a good example. ``detectors`` says which detectors
+    the example is meant for (a runtime-only shape, a static-only helper, ...).
+    """
+
+    code: str
+    flagged: tuple[str, ...] = ()
+    detectors: frozenset[Detector] = BOTH
+    note: str = ""
+    config: Mapping[str, Any] = field(default_factory=dict)  # rule options for this example
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A rule's finding on one resource. ``message`` starts with ``[SGxxx]``."""
+
+    code: str
+    resource: Resource
+    message: str
+
+
+Check = Callable[[ResourceGraph, Mapping[str, Any]], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str  # one sentence: what it does
+    why: str  # the concrete consequence
+    fix: str  # how to fix it
+    bad: tuple[Example, ...]
+    good: tuple[Example, ...]
+    detectors: frozenset[Detector] = BOTH
+    options: tuple[Option, ...] = ()
+    references: tuple[str, ...] = ()
+    check: Check | None = None  # runtime rules: the check over a ResourceGraph
+
+    def violation(self, resource: Resource, text: str) -> Violation:
+        return Violation(self.code, resource, f"[{self.code}] {text}")
+
+    def resolve_options(self, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Defaults overlaid with the user's values for this rule's known keys."""
+        resolved = {option.name: option.default for option in self.options}
+        for key, value in (overrides or {}).items():
+            if key in resolved:
+                resolved[key] = value
+        return resolved
+
+    def run(self, graph: ResourceGraph, overrides: Mapping[str, Any] | None = None) -> list[Violation]:
+        if self.check is None:
+            return []
+        return list(self.check(graph, self.resolve_options(overrides)))
+
+    @property
+    def runtime(self) -> bool:
+        return Detector.RUNTIME in self.detectors
+
+    @property
+    def static(self) -> bool:
+        return Detector.STATIC in self.detectors
+
+    def markdown(self) -> str:
+        """The rule's documentation, in the shape Ruff uses for its rule pages."""
+        parts = [
+            f"# {self.code} {self.name}",
+            f"Default severity: **{self.severity.value}**"
+            f" · detectors: {', '.join(sorted(d.value for d in self.detectors))}",
+            "## What it does",
+            self.summary,
+            "## Why is this bad?",
+            self.why,
+            "## Example",
+            f"```python\n{self.bad[0].code.strip()}\n```",
+            "## Use instead",
+            self.fix,
+            f"```python\n{self.good[0].code.strip()}\n```",
+        ]
+        if self.options:
+            parts.append("## Options")
+            parts.extend(
+                f"- `{o.name}` (default `{o.default!r}`): {o.description}" for o in self.options
+            )
+        if self.references:
+            parts.append("## References")
+            parts.extend(f"- {ref}" for ref in self.references)
+        return "\n\n".join(parts) + "\n"
