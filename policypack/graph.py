@@ -77,11 +77,20 @@ class Resource:
     custom: bool | None = None
     # Props whose values are secret: messages must never print them.
     secret_props: frozenset[str] = frozenset()
+    # Static analysis only: props (camelCase, or "dependsOn") whose expression
+    # held something the analyzer could not resolve, so their dependencies may
+    # be incomplete. A rule that would report a *missing* relation through one
+    # of these stays silent. Always empty for the engine's graph.
+    unresolved: frozenset[str] = frozenset()
     location: SourceLocation | None = None
 
     def prop(self, name: str) -> Any:
         """The prop's value, None when absent, :data:`UNKNOWN` when unknown."""
         return self.props.get(name)
+
+    def may_depend_on_more(self, prop: str) -> bool:
+        """Whether ``prop`` might hold references the graph does not show."""
+        return prop in self.unresolved
 
     def display(self, name: str) -> str:
         """A prop value safe to print in a message (secrets are redacted)."""
