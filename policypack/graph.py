@@ -80,17 +80,21 @@ class Resource:
     # Static analysis only: props (camelCase, or "dependsOn") whose expression
     # held something the analyzer could not resolve, so their dependencies may
     # be incomplete. A rule that would report a *missing* relation through one
-    # of these stays silent. Always empty for the engine's graph.
+    # of these stays silent. "*" means any prop may be set where the analyzer
+    # cannot see it (``**kwargs`` it could not resolve): absent props then read
+    # as UNKNOWN. Always empty for the engine's graph.
     unresolved: frozenset[str] = frozenset()
     location: SourceLocation | None = None
 
     def prop(self, name: str) -> Any:
         """The prop's value, None when absent, :data:`UNKNOWN` when unknown."""
+        if name not in self.props and "*" in self.unresolved:
+            return UNKNOWN
         return self.props.get(name)
 
     def may_depend_on_more(self, prop: str) -> bool:
         """Whether ``prop`` might hold references the graph does not show."""
-        return prop in self.unresolved
+        return prop in self.unresolved or "*" in self.unresolved
 
     def display(self, name: str) -> str:
         """A prop value safe to print in a message (secrets are redacted)."""
