@@ -1,0 +1,107 @@
+"""Run the policy pack in-process on an ``AnalyzeStackRequest``, as the engine would.
+
+This drives pulumi-policy's own analyzer servicer (the object ``PolicyPack``
+serves over gRPC) without a server, so the props go through the SDK's
+deserialisation and unknown-checking proxies exactly as in ``pulumi preview``.
+Pair it with :mod:`policypack.capture` to check a stack without the Pulumi CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from google.protobuf import struct_pb2
+from pulumi.runtime.proto import analyzer_pb2
+from pulumi_policy import EnforcementLevel
+from pulumi_policy import policy as _policy_module
+
+from policypack import __version__
+from policypack.crossguard.pack import PACK_NAME
+from policypack.crossguard.policies import build_policies
+
+_LEVELS = {
+    "advisory": analyzer_pb2.ADVISORY,
+    "mandatory": analyzer_pb2.MANDATORY,
+    "disabled": analyzer_pb2.DISABLED,
+    "remediate": analyzer_pb2.REMEDIATE,
+}
+_LEVEL_NAMES = {value: name for name, value in _LEVELS.items()}
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    """One violation as the engine would print it."""
+
+    policy: str  # the policy name, e.g. "rds-parameter-group-family-mismatch"
+    urn: str
+    message: str  # "[SGxxx] ..." (without the policy description pulumi-policy prepends)
+    enforcement: str  # "mandatory" | "advisory"
+
+    @property
+    def code(self) -> str:
+        return self.message[1:6] if self.message.startswith("[SG") else ""
+
+    @property
+    def name(self) -> str:
+        """The resource's logical name (last URN segment)."""
+        return self.urn.rsplit("::", 1)[-1]
+
+
+def _servicer():
+    # pulumi-policy keeps the servicer private; PolicyPack() would start a
+    # server and block. Keep this the only place that touches it.
+    return _policy_module._PolicyAnalyzerServicer(
+        PACK_NAME, __version__, build_policies(), EnforcementLevel.ADVISORY
+    )
+
+
+def configure_request(config: Mapping[str, Any] | None, policies) -> analyzer_pb2.ConfigureAnalyzerRequest:
+    """Reconcile pack config (``--policy-pack-config`` JSON shape) like the engine does.
+
+    ``{"all": "mandatory", "<policy>": "disabled" | {"enforcementLevel": ..., "<option>": ...}}``
+    """
+    config = dict(config or {})
+    every = config.get("all")
+    request = analyzer_pb2.ConfigureAnalyzerRequest()
+    for policy in policies:
+        entry = config.get(policy.name)
+        level = policy.enforcement_level.value
+        properties: dict[str, Any] = {}
+        if isinstance(every, str):
+            level = every
+        if isinstance(entry, str):
+            level = entry
+        elif isinstance(entry, Mapping):
+            level = entry.get("enforcementLevel", level)
+            properties = {k: v for k, v in entry.items() if k != "enforcementLevel"}
+        if level not in _LEVELS:
+            raise ValueError(f"unknown enforcement level {level!r} for policy {policy.name!r}")
+        struct = struct_pb2.Struct()
+        struct.update(properties)
+        request.policyConfig[policy.name].CopyFrom(
+            analyzer_pb2.PolicyConfig(enforcementLevel=_LEVELS[level], properties=struct)
+        )
+    return request
+
+
+def analyze_stack(request: analyzer_pb2.AnalyzeStackRequest,
+                  config: Mapping[str, Any] | None = None) -> list[PolicyResult]:
+    """Every violation the pack reports for the stack in ``request``."""
+    servicer = _servicer()
+    servicer.Configure(configure_request(config, build_policies()), None)
+    response = servicer.AnalyzeStack(request, None)
+    results = []
+    for diagnostic in response.diagnostics:
+        # pulumi-policy prefixes the policy description; keep the violation itself.
+        message = diagnostic.message
+        if diagnostic.description and message.startswith(diagnostic.description):
+            message = message[len(diagnostic.description):].lstrip("\n")
+        results.append(PolicyResult(
+            policy=diagnostic.policyName,
+            urn=diagnostic.urn,
+            message=message,
+            enforcement=_LEVEL_NAMES.get(diagnostic.enforcementLevel, "advisory"),
+        ))
+    return results

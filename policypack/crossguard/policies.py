@@ -1,0 +1,73 @@
+"""One CrossGuard StackValidationPolicy per runtime rule of the catalog."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from policypack.crossguard.adapter import to_graph
+from policypack.rules import runtime_rules
+from policypack.rules.base import Rule, Severity
+
+_ENFORCEMENT = {
+    Severity.ERROR: EnforcementLevel.MANDATORY,
+    Severity.WARNING: EnforcementLevel.ADVISORY,
+    Severity.INFO: EnforcementLevel.ADVISORY,
+}
+
+_log = logging.getLogger("stackguard")
+
+
+def enforcement_level(rule: Rule) -> EnforcementLevel:
+    return _ENFORCEMENT[rule.severity]
+
+
+def config_schema(rule: Rule) -> PolicyConfigSchema | None:
+    if not rule.options:
+        return None
+    return PolicyConfigSchema(
+        properties={o.name: {**o.schema, "default": o.default, "description": o.description}
+                    for o in rule.options},
+    )
+
+
+def _validator(rule: Rule):
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        graph = to_graph(args.resources)
+        try:
+            violations = rule.run(graph, args.get_config())
+        except Exception as error:  # a rule bug must not break the user's deployment
+            if os.environ.get("STACKGUARD_STRICT"):
+                raise
+            _log.exception("stackguard %s failed", rule.code)
+            args.not_applicable(f"internal error in {rule.code}: {type(error).__name__}")
+            return
+        for violation in violations:
+            report_violation(violation.message, violation.resource.urn)
+
+    return validate
+
+
+def build_policy(rule: Rule) -> StackValidationPolicy:
+    return StackValidationPolicy(
+        name=rule.name,
+        description=f"[{rule.code}] {rule.summary}",
+        validate=_validator(rule),
+        enforcement_level=enforcement_level(rule),
+        config_schema=config_schema(rule),
+        remediation_steps=rule.fix,
+        url=rule.references[0] if rule.references else None,
+        tags=[rule.code],
+    )
+
+
+def build_policies() -> list[StackValidationPolicy]:
+    return [build_policy(rule) for rule in runtime_rules()]
