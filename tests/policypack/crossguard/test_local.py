@@ -1,0 +1,54 @@
+"""The pack's policies run through pulumi-policy's own servicer, in-process."""
+
+import pytest
+
+from policypack.crossguard.local import analyze_stack
+from policypack.knowledge import tokens
+from policypack.rules import runtime_rules
+from tests.support.engine_messages import UNKNOWN_WIRE, resource, stack_request
+
+
+@pytest.fixture(autouse=True)
+def strict(monkeypatch):
+    monkeypatch.setenv("STACKGUARD_STRICT", "1")  # rule bugs raise instead of being swallowed
+
+
+def family_mismatch_stack(version=UNKNOWN_WIRE):
+    group = resource(tokens.RDS_PARAMETER_GROUP, "params", {"family": "postgres14", "name": UNKNOWN_WIRE})
+    db = resource(tokens.RDS_INSTANCE, "db",
+                  {"engine": "postgres", "engineVersion": version, "parameterGroupName": UNKNOWN_WIRE},
+                  prop_deps={"parameterGroupName": (group.urn,)})
+    return stack_request(group, db)
+
+
+def test_violation_carries_code_urn_and_mandatory_level() -> None:
+    results = [r for r in analyze_stack(family_mismatch_stack("17.5")) if r.code == "SG201"]
+    assert [(r.policy, r.name, r.enforcement) for r in results] == [
+        ("rds-parameter-group-family-mismatch", "db", "mandatory")]
+    assert results[0].message.startswith("[SG201] ")
+
+
+def test_unknown_version_during_preview_is_not_applicable_not_an_error() -> None:
+    results = analyze_stack(family_mismatch_stack(UNKNOWN_WIRE))
+    assert [r for r in results if r.code == "SG201"] == []
+    assert all("can't run policy" not in r.message for r in results)
+
+
+def test_pack_config_changes_enforcement_and_options() -> None:
+    request = family_mismatch_stack("17.5")
+    assert [r.enforcement for r in analyze_stack(
+        request, {"rds-parameter-group-family-mismatch": "advisory"}) if r.code == "SG201"] == ["advisory"]
+    assert [r for r in analyze_stack(
+        request, {"rds-parameter-group-family-mismatch": "disabled"}) if r.code == "SG201"] == []
+    assert {r.code for r in analyze_stack(request, {"all": "disabled"})} == set()
+    allowed = analyze_stack(request, {"resource-outside-component": {"allowedTypes": ["aws:rds/*"]}})
+    assert [r for r in allowed if r.code == "SG101"] == []
+
+
+def test_every_runtime_rule_is_a_policy_named_from_the_catalog() -> None:
+    from policypack.crossguard.policies import build_policies
+
+    policies = {p.name: p for p in build_policies()}
+    assert set(policies) == {rule.name for rule in runtime_rules()}
+    for rule in runtime_rules():
+        assert policies[rule.name].description.startswith(f"[{rule.code}] ")
