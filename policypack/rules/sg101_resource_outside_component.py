@@ -40,7 +40,7 @@ import pulumi_aws as aws
 class Storage(pulumi.ComponentResource):
     def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("acme:storage:Storage", name, None, opts)
-        self.bucket = aws.s3.BucketV2(f"{name}-bucket", opts=pulumi.ResourceOptions(parent=self))
+        self.bucket = aws.s3.Bucket(f"{name}-bucket", opts=pulumi.ResourceOptions(parent=self))
         self.register_outputs({"bucket": self.bucket.id})
 
 
@@ -130,7 +130,7 @@ shared = pulumi.StackReference("acme/network/prod")
         Example('''
 import pulumi_aws as aws
 
-aws.s3.BucketV2("logs")
+aws.s3.Bucket("logs")
 ''', config={"allowedTypes": ["aws:s3/*"]}, note="a type allowed at the root by configuration"),
     ),
     options=(

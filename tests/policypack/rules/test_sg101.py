@@ -42,7 +42,7 @@ def test_engine_provider_flag_wins_over_token_shape() -> None:
 
 
 def test_allowed_types_globs() -> None:
-    resources = [res("aws:s3/bucketV2:BucketV2", "logs"), res("aws:ec2/vpc:Vpc", "vpc")]
+    resources = [res("aws:s3/bucket:Bucket", "logs"), res("aws:ec2/vpc:Vpc", "vpc")]
     found = RULE.run(graph(*resources), {"allowedTypes": ["aws:s3/*"]})
     assert names(found) == ["vpc"]
 
