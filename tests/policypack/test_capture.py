@@ -1,0 +1,285 @@
+"""The stack-capture harness: runs real programs under the mock monitor, as the engine would."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pulumi_aws")
+
+from pulumi_policy import EnforcementLevel, StackValidationPolicy
+from pulumi_policy.policy import _PolicyAnalyzerServicer
+from pulumi_policy.proxy import UnknownValueError
+
+from policypack.capture import (
+    SECRET_SIG,
+    SIG_KEY,
+    UNKNOWN,
+    CapturedResource,
+    CaptureError,
+    capture_program,
+    capture_program_detailed,
+    capture_source,
+    to_analyze_stack_request,
+)
+
+COMPONENT = '''
+import pulumi
+import pulumi_aws as aws
+
+
+class Web(pulumi.ComponentResource):
+    def __init__(self, name, opts=None):
+        super().__init__("test:web:Web", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.fn = aws.lambda_.Function(
+            f"{name}-fn", role="arn:aws:iam::123456789012:role/r", runtime="python3.12", handler="h.h",
+            code=pulumi.AssetArchive({"h.py": pulumi.StringAsset("def h(e, c): return {}")}), opts=child)
+        self.api = aws.apigateway.RestApi(f"{name}-api", opts=child)
+        self.method = aws.apigateway.Method(
+            f"{name}-method", rest_api=self.api.id, resource_id=self.api.root_resource_id,
+            http_method="POST", authorization="NONE", opts=child)
+        self.integration = aws.apigateway.Integration(
+            f"{name}-int", rest_api=self.api.id, resource_id=self.api.root_resource_id,
+            http_method=self.method.http_method, type="AWS_PROXY", integration_http_method="POST",
+            uri=self.fn.invoke_arn, opts=child)
+        self.deployment = aws.apigateway.Deployment(
+            f"{name}-deploy", rest_api=self.api.id,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.method, self.integration]))
+        self.register_outputs({"invokeArn": self.fn.invoke_arn, "marker": "%(marker)s"})
+'''
+
+MAIN = '''
+import pulumi
+import pulumi_aws as aws
+from components.web import Web
+
+config = pulumi.Config()
+password = config.require_secret("dbPassword")
+east = aws.Provider("east", region="us-east-1")
+web = Web("web", opts=pulumi.ResourceOptions(provider=east))
+autonamed = aws.rds.ParameterGroup("pg", family="postgres17")
+named = aws.rds.ParameterGroup("pg-named", name="app-pg", family="postgres17")
+db = aws.rds.Instance(
+    "db", engine="postgres", engine_version="17.5", instance_class="db.t4g.micro", allocated_storage=20,
+    parameter_group_name=autonamed.name, username="app", password=password)
+by_id = aws.rds.Instance(
+    "db-by-id", engine="postgres", engine_version="17.5", instance_class="db.t4g.micro", allocated_storage=20,
+    parameter_group_name=autonamed.id, manage_master_user_password=True, username="app")
+zones = aws.get_availability_zones()
+account = aws.get_caller_identity()
+pulumi.export("zones", zones.names)
+pulumi.export("account", account.account_id)
+pulumi.export("invokeArn", web.fn.invoke_arn)
+'''
+
+CONFIG = {"aws:region": "eu-west-1", "proj:dbPassword": "s3cr3t-value"}
+PREFIX = "urn:pulumi:dev::proj::"
+
+
+def write_program(root: Path, marker: str = "one") -> Path:
+    (root / "components").mkdir(parents=True)
+    (root / "components" / "__init__.py").write_text("")
+    (root / "components" / "web.py").write_text(COMPONENT % {"marker": marker})
+    (root / "__main__.py").write_text(MAIN)
+    (root / "Pulumi.yaml").write_text("name: proj\nruntime: python\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def program(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_program(tmp_path_factory.mktemp("prog"))
+
+
+@pytest.fixture(scope="module")
+def deployed(program: Path):
+    return capture_program_detailed(program, config=CONFIG, secret_keys=["proj:dbPassword"])
+
+
+@pytest.fixture(scope="module")
+def previewed(program: Path):
+    return capture_program_detailed(program, config=CONFIG, secret_keys=["proj:dbPassword"], preview=True)
+
+
+def by_name(resources: list[CapturedResource]) -> dict[str, CapturedResource]:
+    return {r.name: r for r in resources}
+
+
+def test_stack_resource_is_captured_and_roots_the_tree(deployed):
+    stack = deployed.stack
+    assert stack.urn == PREFIX + "pulumi:pulumi:Stack::proj-dev"
+    assert stack.parent is None and not stack.custom
+    rs = by_name(deployed.resources)
+    assert rs["web"].parent == stack.urn
+    assert rs["db"].parent == stack.urn
+    assert rs["east"].type == "pulumi:providers:aws" and rs["east"].parent == stack.urn
+
+
+def test_urns_qualify_children_with_the_parent_type(deployed):
+    rs = by_name(deployed.resources)
+    assert rs["web"].urn == PREFIX + "test:web:Web::web"
+    assert rs["web-fn"].urn == PREFIX + "test:web:Web$aws:lambda/function:Function::web-fn"
+    assert rs["web-fn"].parent == rs["web"].urn
+    assert rs["db"].urn == PREFIX + "aws:rds/instance:Instance::db"
+    assert rs["web-fn"].custom and not rs["web"].custom
+
+
+def test_dependencies_and_property_dependencies(deployed):
+    rs = by_name(deployed.resources)
+    integration = rs["web-int"]
+    assert integration.property_dependencies["uri"] == (rs["web-fn"].urn,)
+    assert integration.property_dependencies["restApi"] == (rs["web-api"].urn,)
+    assert integration.property_dependencies["type"] == ()
+    deployment = rs["web-deploy"]
+    assert {rs["web-method"].urn, rs["web-int"].urn, rs["web-api"].urn} <= set(deployment.dependencies)
+    assert rs["db"].property_dependencies["parameterGroupName"] == (rs["pg"].urn,)
+
+
+def test_explicit_provider_is_referenced_by_children(deployed):
+    rs = by_name(deployed.resources)
+    assert rs["web-fn"].provider is not None
+    assert rs["web-fn"].provider.startswith(rs["east"].urn + "::")
+    assert rs["db"].provider is None  # default provider: the engine, not the program, creates it
+
+
+def test_outputs_are_realistic(deployed):
+    rs = by_name(deployed.resources)
+    fn_name = rs["web-fn"].inputs.get("name")
+    uri = rs["web-int"].inputs["uri"]
+    assert uri.startswith("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/"
+                          "arn:aws:lambda:eu-west-1:123456789012:function:web-fn-")
+    assert uri.endswith("/invocations")
+    assert fn_name is None  # autonamed by the provider, not by the program
+    assert rs["db"].inputs["parameterGroupName"].startswith("pg-")
+    assert len(rs["db"].inputs["parameterGroupName"]) == len("pg-") + 7
+    outputs = deployed.stack_outputs
+    assert outputs["zones"] == ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+    assert outputs["account"] == "123456789012"
+    assert outputs["invokeArn"] == uri
+
+
+def test_autonames_are_deterministic(program: Path, deployed):
+    again = by_name(capture_program(program, config=CONFIG))
+    assert again["db"].inputs["parameterGroupName"] == by_name(deployed.resources)["db"].inputs[
+        "parameterGroupName"]
+
+
+def test_component_outputs_are_recorded(deployed):
+    web = by_name(deployed.resources)["web"]
+    assert deployed.registered_outputs[web.urn]["marker"] == "one"
+
+
+def test_preview_marks_provider_computed_inputs_unknown(previewed):
+    rs = by_name(previewed.resources)
+    integration = rs["web-int"]
+    assert integration.inputs["uri"] == UNKNOWN
+    assert integration.inputs["restApi"] == UNKNOWN
+    assert integration.inputs["type"] == "AWS_PROXY"
+    assert integration.property_dependencies["uri"] == (rs["web-fn"].urn,)
+    # An autonamed `name` is computed in the provider's Check, so it is known during preview;
+    # an id only exists after create.
+    assert rs["db"].inputs["parameterGroupName"].startswith("pg-")
+    assert rs["db-by-id"].inputs["parameterGroupName"] == UNKNOWN
+    assert rs["db-by-id"].property_dependencies["parameterGroupName"] == (rs["pg"].urn,)
+    assert rs["web-fn"].provider == rs["east"].urn + "::" + UNKNOWN
+
+
+def test_secret_config_is_sent_as_a_secret_and_never_shown(deployed):
+    db = by_name(deployed.resources)["db"]
+    assert db.inputs["password"] == {SIG_KEY: SECRET_SIG, "value": "s3cr3t-value"}
+    assert "s3cr3t-value" not in repr(db)
+    assert "s3cr3t-value" not in repr(deployed)
+
+
+def test_runs_are_isolated(tmp_path: Path):
+    first = write_program(tmp_path / "a", marker="first")
+    second = write_program(tmp_path / "b", marker="second")
+    cwd, path = os.getcwd(), list(sys.path)
+    one = capture_program_detailed(first, config=CONFIG)
+    two = capture_program_detailed(second, config=CONFIG)
+    assert one.registered_outputs[PREFIX + "test:web:Web::web"]["marker"] == "first"
+    assert two.registered_outputs[PREFIX + "test:web:Web::web"]["marker"] == "second"
+    assert len(one.resources) == len(two.resources)
+    assert os.getcwd() == cwd and sys.path == path
+    assert not any(name == "components" or name.startswith("components.") for name in sys.modules)
+
+
+def test_program_runs_with_its_directory_as_cwd(tmp_path: Path):
+    (tmp_path / "data.txt").write_text("from-file")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi\npulumi.export('text', open('data.txt').read())\n")
+    capture = capture_program_detailed(tmp_path)
+    assert capture.stack_outputs == {"text": "from-file"}
+
+
+def test_program_error_becomes_capture_error(tmp_path: Path):
+    (tmp_path / "__main__.py").write_text("import pulumi\nraise ValueError('bad subnet count')\n")
+    with pytest.raises(CaptureError) as info:
+        capture_program(tmp_path)
+    assert str(tmp_path) in str(info.value)
+    assert "ValueError: bad subnet count" in str(info.value)
+    assert "Traceback" not in str(info.value)
+
+
+def test_missing_config_becomes_capture_error(program: Path):
+    with pytest.raises(CaptureError, match="dbPassword"):
+        capture_program(program, config={"aws:region": "eu-west-1"})
+
+
+def test_missing_program_becomes_capture_error(tmp_path: Path):
+    with pytest.raises(CaptureError, match="no such program"):
+        capture_program(tmp_path / "nope")
+
+
+def test_capture_source_and_stack_config_file(tmp_path: Path):
+    resources = capture_source(
+        "import pulumi_aws as aws\naws.s3.Bucket('logs')\n", project="demo", stack="prod")
+    bucket = by_name(resources)["logs"]
+    assert bucket.urn == "urn:pulumi:prod::demo::aws:s3/bucket:Bucket::logs"
+    (tmp_path / "Pulumi.yaml").write_text("name: cfg\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  cfg:size: 3\n  aws:region: ap-south-1\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi, pulumi_aws as aws\n"
+        "pulumi.export('size', pulumi.Config().require_int('size'))\n"
+        "pulumi.export('region', aws.get_region().name)\n")
+    assert capture_program_detailed(tmp_path).stack_outputs == {"size": 3, "region": "ap-south-1"}
+
+
+def analyze(resources: list[CapturedResource]):
+    seen: dict[str, object] = {}
+
+    def validate(args, report_violation):
+        seen["resources"] = list(args.resources)
+
+    policy = StackValidationPolicy(name="record", description="records what it sees", validate=validate)
+    servicer = _PolicyAnalyzerServicer("capture-test", "0.0.1", [policy], EnforcementLevel.ADVISORY)
+    response = servicer.AnalyzeStack(to_analyze_stack_request(resources), None)
+    return {r.name: r for r in seen["resources"]}, response
+
+
+def test_analyzer_sees_the_captured_graph(deployed):
+    policy_resources, response = analyze(deployed.resources)
+    rs = by_name(deployed.resources)
+    assert not response.diagnostics
+    integration = policy_resources["web-int"]
+    assert integration.parent.urn == rs["web"].urn
+    assert integration.parent.parent.resource_type == "pulumi:pulumi:Stack"
+    assert [d.urn for d in integration.property_dependencies["uri"]] == [rs["web-fn"].urn]
+    deployment = policy_resources["web-deploy"]
+    assert {rs["web-method"].urn, rs["web-int"].urn} <= {d.urn for d in deployment.dependencies}
+    assert integration.props["type"] == "AWS_PROXY"
+    assert integration.props["uri"].endswith("/invocations")
+    assert policy_resources["web-fn"].provider.urn == rs["east"].urn
+    assert policy_resources["db"].props["allocatedStorage"] == 20
+
+
+def test_analyzer_raises_unknown_value_error_on_preview_unknowns(previewed):
+    policy_resources, _ = analyze(previewed.resources)
+    integration = policy_resources["web-int"]
+    assert integration.props["type"] == "AWS_PROXY"
+    with pytest.raises(UnknownValueError):
+        _ = integration.props["uri"]
+    assert [d.name for d in integration.property_dependencies["uri"]] == ["web-fn"]
