@@ -1,0 +1,21 @@
+# Every target installs what it needs first, so each works on a fresh machine.
+PYTHON ?= python3
+
+.PHONY: setup demo test lint docs
+
+setup:
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+
+## The main job: both detectors on the bundled reference stack and its faulty twin.
+demo: setup
+	$(PYTHON) scripts/demo.py
+
+## The whole test suite, including the real Pulumi engine end to end.
+test: setup
+	bash scripts/test
+
+lint: setup
+	$(PYTHON) -m ruff check .
+
+docs: setup
+	$(PYTHON) -m policypack.docs
