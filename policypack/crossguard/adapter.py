@@ -38,6 +38,28 @@ def plain(value: Any) -> Any:
     return value  # assets and archives: opaque to every rule
 
 
+class _LazyProps(Mapping):
+    """Props converted on first read: most rules read a few props of a few types."""
+
+    def __init__(self, proxied: Mapping) -> None:
+        self._proxied = proxied
+        self._converted: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._converted:
+            try:
+                self._converted[key] = plain(self._proxied[key])
+            except UnknownValueError:
+                self._converted[key] = UNKNOWN
+        return self._converted[key]
+
+    def __iter__(self):
+        return iter(self._proxied)
+
+    def __len__(self) -> int:
+        return len(self._proxied)
+
+
 def to_resource(policy_resource: PolicyResource) -> Resource:
     opts = policy_resource.opts
     parent = policy_resource.parent.urn if policy_resource.parent else getattr(opts, "parent", None)
@@ -45,7 +67,7 @@ def to_resource(policy_resource: PolicyResource) -> Resource:
         urn=policy_resource.urn,
         type=policy_resource.resource_type,
         name=policy_resource.name,
-        props=plain(policy_resource.props),
+        props=_LazyProps(policy_resource.props),
         parent=parent or None,
         dependencies=tuple(dep.urn for dep in policy_resource.dependencies),
         property_dependencies={
