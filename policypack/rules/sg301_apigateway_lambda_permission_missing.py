@@ -1,0 +1,386 @@
+"""SG301 apigateway-lambda-permission-missing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from policypack.graph import ResourceGraph
+from policypack.knowledge import apigateway
+from policypack.knowledge.apigateway import ApiIndex, InvocationEdge
+from policypack.knowledge.lambda_permissions import APIGATEWAY_PRINCIPAL, PermissionIndex
+from policypack.rules.base import Example, Rule, Severity, Violation
+
+
+def _covered(edge: InvocationEdge, permissions: PermissionIndex, apis: ApiIndex) -> bool:
+    return any(
+        grant.may_cover(edge.function)
+        and grant.may_allow_invoke
+        and grant.may_allow_principal(APIGATEWAY_PRINCIPAL)
+        and apigateway.source_may_be_api(apis, grant.permission, edge.api)
+        for grant in permissions.candidates(edge.function)
+    )
+
+
+def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:
+    apis = ApiIndex(graph)
+    permissions = PermissionIndex(graph)
+    uncovered: dict[str, list[InvocationEdge]] = {}
+    for edge in apigateway.invocation_edges(graph, apis):
+        if not edge.via_role and not _covered(edge, permissions, apis):
+            uncovered.setdefault(edge.source.urn, []).append(edge)
+    for edges in uncovered.values():
+        source = edges[0].source
+        functions = ", ".join(dict.fromkeys(edge.function.label for edge in edges))
+        api = edges[0].api
+        scope = f"from API '{api.name}'" if api is not None and api is not source else "from this API"
+        yield RULE.violation(
+            source,
+            f"{source.type.rsplit(':', 1)[1]} '{source.name}' invokes Lambda function {functions}, but no "
+            f"aws.lambda_.Permission lets principal {APIGATEWAY_PRINCIPAL} call lambda:InvokeFunction "
+            f"on it {scope}. Every request then fails with HTTP 500 \"Invalid permissions on Lambda "
+            f"function\". Add a Permission for the function with principal "
+            f"\"{APIGATEWAY_PRINCIPAL}\" and source_arn set to the API's execution_arn + \"/*/*\", or "
+            f"invoke through an IAM role (credentials).",
+        )
+
+
+_PRELUDE = '''
+import hashlib
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+lambda_role = aws.iam.Role(
+    "handler-role",
+    assume_role_policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }],
+    }),
+)
+handler = aws.lambda_.Function(
+    "handler",
+    role=lambda_role.arn,
+    runtime="python3.12",
+    handler="index.handler",
+    code=pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(e, c): return {}")}),
+)
+'''
+
+_REST_ROUTE = '''
+api = aws.apigateway.RestApi("api")
+items = aws.apigateway.Resource("items", rest_api=api.id, parent_id=api.root_resource_id, path_part="items")
+method = aws.apigateway.Method(
+    "method", rest_api=api.id, resource_id=items.id, http_method="GET", authorization="NONE"
+)
+integration = aws.apigateway.Integration(
+    "integration",
+    rest_api=api.id,
+    resource_id=items.id,
+    http_method=method.http_method,
+    integration_http_method="POST",
+    type="AWS_PROXY",
+    uri=handler.invoke_arn,
+)
+deployment = aws.apigateway.Deployment(
+    "deployment", rest_api=api.id, opts=pulumi.ResourceOptions(depends_on=[integration])
+)
+stage = aws.apigateway.Stage("stage", rest_api=api.id, deployment=deployment.id, stage_name="prod")
+'''
+
+_BAD_SEED = _PRELUDE + _REST_ROUTE
+
+_GOOD_SEED = _PRELUDE + _REST_ROUTE + '''
+aws.lambda_.Permission(
+    "invoke",
+    action="lambda:InvokeFunction",
+    function=handler.name,
+    principal="apigateway.amazonaws.com",
+    source_arn=api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
+)
+pulumi.export("url", stage.invoke_url)
+'''
+
+RULE = Rule(
+    code="SG301",
+    name="apigateway-lambda-permission-missing",
+    severity=Severity.ERROR,
+    summary=(
+        "Checks that every API Gateway integration calling a Lambda function (REST or HTTP "
+        "Integration, OpenAPI body, HTTP API quick-create) is allowed to by an "
+        "`aws.lambda_.Permission` for principal `apigateway.amazonaws.com` scoped to that API, "
+        "unless it invokes through an IAM role (`credentials`)."
+    ),
+    why=(
+        "API Gateway needs a resource-based permission on the function. Without one, `pulumi up` "
+        "succeeds and every request fails with HTTP 500 \"Invalid permissions on Lambda "
+        "function\"; a Permission scoped to another API, function or alias does not help."
+    ),
+    fix=(
+        "Create an `aws.lambda_.Permission` with `action=\"lambda:InvokeFunction\"`, "
+        "`principal=\"apigateway.amazonaws.com\"`, `function=` the function (with `qualifier` "
+        "when the integration calls an alias) and `source_arn=` the API's `execution_arn` + "
+        "`\"/*/*\"`. Alternatively set the integration's `credentials` to a role API Gateway "
+        "may assume that can invoke the function."
+    ),
+    bad=(
+        Example(_BAD_SEED, flagged=("integration",), note="REST API wired up without any Permission (the seed fault)"),
+        Example(_PRELUDE + '''
+body = pulumi.Output.json_dumps({
+    "openapi": "3.0.1",
+    "info": {"title": "orders", "version": "1.0"},
+    "paths": {
+        "/orders": {
+            "get": {
+                "x-amazon-apigateway-integration": {
+                    "type": "aws_proxy",
+                    "httpMethod": "POST",
+                    "uri": handler.invoke_arn,
+                },
+            },
+        },
+    },
+})
+api = aws.apigateway.RestApi("api", body=body)
+deployment = aws.apigateway.Deployment(
+    "deployment",
+    rest_api=api.id,
+    triggers={"body": body.apply(lambda text: hashlib.sha256(text.encode()).hexdigest())},
+)
+aws.apigateway.Stage("stage", rest_api=api.id, deployment=deployment.id, stage_name="prod")
+''', flagged=("api",), note="REST API defined by an OpenAPI body: the body's integrations need a Permission too"),
+        Example(_PRELUDE + '''
+from pulumi_aws import apigatewayv2 as apigw
+
+public = apigw.Api("public", protocol_type="HTTP")
+internal = apigw.Api("internal", protocol_type="HTTP")
+for name, http_api in (("public", public), ("internal", internal)):
+    integration = apigw.Integration(
+        f"{name}-integration",
+        api_id=http_api.id,
+        integration_type="AWS_PROXY",
+        integration_uri=handler.invoke_arn,
+        payload_format_version="2.0",
+    )
+    apigw.Route(
+        f"{name}-route",
+        api_id=http_api.id,
+        route_key="GET /orders",
+        target=integration.id.apply(lambda id_: f"integrations/{id_}"),
+    )
+    apigw.Stage(f"{name}-stage", api_id=http_api.id, name="$default", auto_deploy=True)
+
+# Only the public API may invoke: the internal API's calls fail.
+aws.lambda_.Permission(
+    "invoke",
+    action="lambda:InvokeFunction",
+    function=handler.name,
+    principal="apigateway.amazonaws.com",
+    source_arn=pulumi.Output.concat(public.execution_arn, "/*/*"),
+)
+''', flagged=("internal-integration",), note="one function behind two HTTP APIs, Permission scoped to one"),
+        Example(_PRELUDE + '''
+api = aws.apigatewayv2.Api("api", protocol_type="HTTP", target=handler.arn)
+''', flagged=("api",), note="HTTP API quick-create still needs the Permission"),
+        Example(_PRELUDE + '''
+from pulumi_aws.lambda_ import Function, Permission
+
+reports = Function(
+    "reports",
+    role=lambda_role.arn,
+    runtime="python3.12",
+    handler="index.handler",
+    code=pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(e, c): return {}")}),
+)
+api = aws.apigateway.RestApi("api")
+routes = {"orders": handler, "reports": reports}
+integrations = []
+for path, function in routes.items():
+    resource = aws.apigateway.Resource(
+        f"{path}-resource", rest_api=api.id, parent_id=api.root_resource_id, path_part=path
+    )
+    method = aws.apigateway.Method(
+        f"{path}-method", rest_api=api.id, resource_id=resource.id, http_method="ANY", authorization="NONE"
+    )
+    integrations.append(aws.apigateway.Integration(
+        f"{path}-integration",
+        rest_api=api.id,
+        resource_id=resource.id,
+        http_method=method.http_method,
+        integration_http_method="POST",
+        type="AWS_PROXY",
+        uri=function.invoke_arn,
+    ))
+    # Copy-paste slip: both Permissions name the orders function.
+    Permission(
+        f"{path}-invoke",
+        action="lambda:InvokeFunction",
+        function=handler.name,
+        principal="apigateway.amazonaws.com",
+        source_arn=api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
+    )
+deployment = aws.apigateway.Deployment(
+    "deployment", rest_api=api.id, opts=pulumi.ResourceOptions(depends_on=integrations)
+)
+aws.apigateway.Stage("stage", rest_api=api.id, deployment=deployment.id, stage_name="prod")
+''', flagged=("reports-integration",), note="Permissions exist, but not for the reports function"),
+    ),
+    good=(
+        Example(_GOOD_SEED, note="Permission for the function, scoped to the API"),
+        Example(_PRELUDE + '''
+body = pulumi.Output.json_dumps({
+    "openapi": "3.0.1",
+    "info": {"title": "orders", "version": "1.0"},
+    "paths": {
+        "/orders": {
+            "get": {
+                "x-amazon-apigateway-integration": {
+                    "type": "aws_proxy",
+                    "httpMethod": "POST",
+                    "uri": handler.invoke_arn,
+                },
+            },
+        },
+    },
+})
+api = aws.apigateway.RestApi("api", body=body)
+deployment = aws.apigateway.Deployment(
+    "deployment",
+    rest_api=api.id,
+    triggers={"body": body.apply(lambda text: hashlib.sha256(text.encode()).hexdigest())},
+)
+aws.apigateway.Stage("stage", rest_api=api.id, deployment=deployment.id, stage_name="prod")
+aws.lambda_.Permission(
+    "invoke",
+    action="lambda:invokeFunction",
+    function=handler.arn,
+    principal="apigateway.amazonaws.com",
+    source_arn=pulumi.Output.concat(api.execution_arn, "/*/*"),
+)
+''', note="OpenAPI body; the common lambda:invokeFunction spelling"),
+        Example(_PRELUDE + '''
+from pulumi_aws import apigateway as apigw
+
+invoke_role = aws.iam.Role(
+    "apigateway-invoke",
+    assume_role_policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }],
+    }),
+)
+aws.iam.RolePolicy(
+    "apigateway-invoke",
+    role=invoke_role.id,
+    policy=handler.arn.apply(lambda arn: json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": arn}],
+    })),
+)
+api = apigw.RestApi("api")
+method = apigw.Method(
+    "method", rest_api=api.id, resource_id=api.root_resource_id, http_method="GET", authorization="NONE"
+)
+integration = apigw.Integration(
+    "integration",
+    rest_api=api.id,
+    resource_id=api.root_resource_id,
+    http_method=method.http_method,
+    integration_http_method="POST",
+    type="AWS_PROXY",
+    uri=handler.invoke_arn,
+    credentials=invoke_role.arn,
+)
+deployment = apigw.Deployment("deployment", rest_api=api.id, opts=pulumi.ResourceOptions(depends_on=[integration]))
+apigw.Stage("stage", rest_api=api.id, deployment=deployment.id, stage_name="prod")
+''', note="the integration invokes through an IAM role: no Permission needed"),
+        Example(_PRELUDE + '''
+from pulumi_aws import apigatewayv2 as apigw
+from pulumi_aws.lambda_ import Permission
+
+http_api = apigw.Api("http-api", protocol_type="HTTP")
+integration = apigw.Integration(
+    "integration",
+    api_id=http_api.id,
+    integration_type="AWS_PROXY",
+    integration_uri=handler.arn,
+    payload_format_version="2.0",
+)
+apigw.Route(
+    "route",
+    api_id=http_api.id,
+    route_key="GET /orders",
+    target=integration.id.apply(lambda id_: f"integrations/{id_}"),
+)
+stage = apigw.Stage("stage", api_id=http_api.id, name="$default", auto_deploy=True)
+Permission(
+    "invoke",
+    action="lambda:InvokeFunction",
+    function=handler.name,
+    principal="apigateway.amazonaws.com",
+    source_arn=stage.execution_arn.apply(lambda arn: f"{arn}/*"),
+)
+''', note="HTTP API scoped by its stage's execution ARN, import aliases"),
+        Example(_PRELUDE + '''
+api = aws.apigatewayv2.Api("api", protocol_type="HTTP", target=handler.arn)
+aws.lambda_.Permission(
+    "invoke",
+    action="lambda:InvokeFunction",
+    function=handler.name,
+    principal="apigateway.amazonaws.com",
+    source_arn=api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
+)
+''', note="HTTP API quick-create with its Permission"),
+        Example(_PRELUDE + '''
+class LambdaRestApi(pulumi.ComponentResource):
+    """A REST API from an OpenAPI document, one Permission per route."""
+
+    def __init__(self, name, routes, opts=None):
+        super().__init__("example:apigateway:LambdaRestApi", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        paths = {
+            path: {"x-amazon-apigateway-any-method": {"x-amazon-apigateway-integration": {
+                "type": "aws_proxy", "httpMethod": "POST", "uri": function.invoke_arn,
+            }}}
+            for path, function in routes.items()
+        }
+        body = pulumi.Output.json_dumps({"openapi": "3.0.1", "info": {"title": name, "version": "1"},
+                                         "paths": paths})
+        self.api = aws.apigateway.RestApi(name, body=body, opts=child)
+        digest = body.apply(lambda text: hashlib.sha256(text.encode()).hexdigest())
+        self.deployment = aws.apigateway.Deployment(
+            name, rest_api=self.api.id, triggers={"body": digest}, opts=child
+        )
+        self.stage = aws.apigateway.Stage(
+            name, rest_api=self.api.id, deployment=self.deployment.id, stage_name="stage", opts=child
+        )
+        for index, function in enumerate(routes.values()):
+            aws.lambda_.Permission(
+                f"{name}-invoke-{index}",
+                action="lambda:invokeFunction",
+                function=function.name,
+                principal="apigateway.amazonaws.com",
+                source_arn=pulumi.Output.concat(self.stage.execution_arn, "*/*"),
+                opts=child,
+            )
+        self.register_outputs({"url": self.stage.invoke_url})
+
+
+orders = LambdaRestApi("orders", {"/orders": handler})
+''', note="a component library creating API, Deployment, Stage and Permissions as children"),
+    ),
+    references=(
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html",
+        "https://repost.aws/knowledge-center/api-gateway-rest-api-lambda-integrations",
+        "https://www.pulumi.com/registry/packages/aws/api-docs/lambda/permission/",
+    ),
+    check=check,
+)
