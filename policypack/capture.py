@@ -675,6 +675,7 @@ def capture_program_detailed(
     keys such as "aws:region") overrides Pulumi.yaml / Pulumi.<stack>.yaml;
     ``secret_keys`` marks config keys as secret.
     """
+    secret_keys = list(secret_keys)
     resolved = _resolve_program(program, stack)
     merged = {**resolved.config, **(config or {})}
     project_name = project or resolved.project or "stack"
@@ -688,7 +689,11 @@ def capture_program_detailed(
             if exc.code not in (None, 0):
                 raise CaptureError(f"{program}: the program exited with status {exc.code}") from None
         except Exception as exc:
-            raise CaptureError(f"{program}: {_error_text(exc)}") from None
+            message = _error_text(exc)
+            for key in secret_keys:  # a program may echo a secret into its own error
+                if merged.get(key):
+                    message = message.replace(merged[key], "[secret]")
+            raise CaptureError(f"{program}: {message}") from None
     return StackCapture(resources=list(monitor.captured), registered_outputs=dict(monitor.registered_outputs))
 
 

@@ -224,6 +224,31 @@ def test_program_error_becomes_capture_error(tmp_path: Path):
     assert "Traceback" not in str(info.value)
 
 
+def test_program_error_never_shows_a_secret(tmp_path: Path):
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi\n"
+        "value = pulumi.runtime.get_config('proj:token')\n"
+        "raise RuntimeError(f'bad token {value}')\n")
+    with pytest.raises(CaptureError) as info:
+        capture_program(tmp_path, config={"proj:token": "tok-123456"}, secret_keys=["proj:token"])
+    assert "tok-123456" not in str(info.value)
+    assert "bad token [secret]" in str(info.value)
+
+
+def test_resource_references_are_sent_as_ids():
+    source = (
+        "import pulumi, pulumi_aws as aws\n"
+        "fn = aws.lambda_.Function('fn', role='arn:aws:iam::123456789012:role/r', runtime='python3.12',\n"
+        "    handler='h.h', code=pulumi.AssetArchive({}))\n"
+        "aws.lambda_.Permission('perm', action='lambda:InvokeFunction', function=fn,\n"
+        "    principal='apigateway.amazonaws.com')\n")
+    after_deploy = by_name(capture_source(source))
+    assert after_deploy["perm"].inputs["function"].startswith("fn-")  # a function's id is its name
+    previewed = by_name(capture_source(source, preview=True))
+    assert previewed["perm"].inputs["function"] == UNKNOWN
+    assert previewed["perm"].property_dependencies["function"] == (previewed["fn"].urn,)
+
+
 def test_missing_config_becomes_capture_error(program: Path):
     with pytest.raises(CaptureError, match="dbPassword"):
         capture_program(program, config={"aws:region": "eu-west-1"})
