@@ -9,6 +9,7 @@ from policypack.graph import ResourceGraph
 from policypack.knowledge import apigateway
 from policypack.knowledge.apigateway import ApiIndex, InvocationEdge
 from policypack.knowledge.lambda_permissions import APIGATEWAY_PRINCIPAL, PermissionIndex
+from policypack.rules import apigateway_examples as ex
 from policypack.rules.base import Example, Rule, Severity, Violation
 
 
@@ -45,66 +46,7 @@ def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violatio
         )
 
 
-_PRELUDE = '''
-import hashlib
-import json
-
-import pulumi
-import pulumi_aws as aws
-
-lambda_role = aws.iam.Role(
-    "handler-role",
-    assume_role_policy=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }],
-    }),
-)
-handler = aws.lambda_.Function(
-    "handler",
-    role=lambda_role.arn,
-    runtime="python3.12",
-    handler="index.handler",
-    code=pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(e, c): return {}")}),
-)
-'''
-
-_REST_ROUTE = '''
-api = aws.apigateway.RestApi("api")
-items = aws.apigateway.Resource("items", rest_api=api.id, parent_id=api.root_resource_id, path_part="items")
-method = aws.apigateway.Method(
-    "method", rest_api=api.id, resource_id=items.id, http_method="GET", authorization="NONE"
-)
-integration = aws.apigateway.Integration(
-    "integration",
-    rest_api=api.id,
-    resource_id=items.id,
-    http_method=method.http_method,
-    integration_http_method="POST",
-    type="AWS_PROXY",
-    uri=handler.invoke_arn,
-)
-deployment = aws.apigateway.Deployment(
-    "deployment", rest_api=api.id, opts=pulumi.ResourceOptions(depends_on=[integration])
-)
-stage = aws.apigateway.Stage("stage", rest_api=api.id, deployment=deployment.id, stage_name="prod")
-'''
-
-_BAD_SEED = _PRELUDE + _REST_ROUTE
-
-_GOOD_SEED = _PRELUDE + _REST_ROUTE + '''
-aws.lambda_.Permission(
-    "invoke",
-    action="lambda:InvokeFunction",
-    function=handler.name,
-    principal="apigateway.amazonaws.com",
-    source_arn=api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
-)
-pulumi.export("url", stage.invoke_url)
-'''
+_BAD_SEED = ex.LAMBDA + ex.REST_ROUTE + ex.REST_DEPLOYMENT + ex.REST_STAGE
 
 RULE = Rule(
     code="SG301",
@@ -129,32 +71,11 @@ RULE = Rule(
         "may assume that can invoke the function."
     ),
     bad=(
-        Example(_BAD_SEED, flagged=("integration",), note="REST API wired up without any Permission (the seed fault)"),
-        Example(_PRELUDE + '''
-body = pulumi.Output.json_dumps({
-    "openapi": "3.0.1",
-    "info": {"title": "orders", "version": "1.0"},
-    "paths": {
-        "/orders": {
-            "get": {
-                "x-amazon-apigateway-integration": {
-                    "type": "aws_proxy",
-                    "httpMethod": "POST",
-                    "uri": handler.invoke_arn,
-                },
-            },
-        },
-    },
-})
-api = aws.apigateway.RestApi("api", body=body)
-deployment = aws.apigateway.Deployment(
-    "deployment",
-    rest_api=api.id,
-    triggers={"body": body.apply(lambda text: hashlib.sha256(text.encode()).hexdigest())},
-)
-aws.apigateway.Stage("stage", rest_api=api.id, deployment=deployment.id, stage_name="prod")
-''', flagged=("api",), note="REST API defined by an OpenAPI body: the body's integrations need a Permission too"),
-        Example(_PRELUDE + '''
+        Example(_BAD_SEED, flagged=("integration",),
+                note="REST API wired up without any Permission (the seed fault)"),
+        Example(ex.LAMBDA + ex.OPENAPI_API + ex.OPENAPI_DEPLOYMENT + ex.OPENAPI_STAGE, flagged=("api",),
+                note="REST API defined by an OpenAPI body: its integrations need a Permission too"),
+        Example(ex.LAMBDA + '''
 from pulumi_aws import apigatewayv2 as apigw
 
 public = apigw.Api("public", protocol_type="HTTP")
@@ -184,10 +105,10 @@ aws.lambda_.Permission(
     source_arn=pulumi.Output.concat(public.execution_arn, "/*/*"),
 )
 ''', flagged=("internal-integration",), note="one function behind two HTTP APIs, Permission scoped to one"),
-        Example(_PRELUDE + '''
+        Example(ex.LAMBDA + '''
 api = aws.apigatewayv2.Api("api", protocol_type="HTTP", target=handler.arn)
 ''', flagged=("api",), note="HTTP API quick-create still needs the Permission"),
-        Example(_PRELUDE + '''
+        Example(ex.LAMBDA + '''
 from pulumi_aws.lambda_ import Function, Permission
 
 reports = Function(
@@ -231,30 +152,8 @@ aws.apigateway.Stage("stage", rest_api=api.id, deployment=deployment.id, stage_n
 ''', flagged=("reports-integration",), note="Permissions exist, but not for the reports function"),
     ),
     good=(
-        Example(_GOOD_SEED, note="Permission for the function, scoped to the API"),
-        Example(_PRELUDE + '''
-body = pulumi.Output.json_dumps({
-    "openapi": "3.0.1",
-    "info": {"title": "orders", "version": "1.0"},
-    "paths": {
-        "/orders": {
-            "get": {
-                "x-amazon-apigateway-integration": {
-                    "type": "aws_proxy",
-                    "httpMethod": "POST",
-                    "uri": handler.invoke_arn,
-                },
-            },
-        },
-    },
-})
-api = aws.apigateway.RestApi("api", body=body)
-deployment = aws.apigateway.Deployment(
-    "deployment",
-    rest_api=api.id,
-    triggers={"body": body.apply(lambda text: hashlib.sha256(text.encode()).hexdigest())},
-)
-aws.apigateway.Stage("stage", rest_api=api.id, deployment=deployment.id, stage_name="prod")
+        Example(ex.REST_COMPLETE, note="Permission for the function, scoped to the API"),
+        Example(ex.LAMBDA + ex.OPENAPI_API + ex.OPENAPI_DEPLOYMENT + ex.OPENAPI_STAGE + '''
 aws.lambda_.Permission(
     "invoke",
     action="lambda:invokeFunction",
@@ -263,7 +162,7 @@ aws.lambda_.Permission(
     source_arn=pulumi.Output.concat(api.execution_arn, "/*/*"),
 )
 ''', note="OpenAPI body; the common lambda:invokeFunction spelling"),
-        Example(_PRELUDE + '''
+        Example(ex.LAMBDA + '''
 from pulumi_aws import apigateway as apigw
 
 invoke_role = aws.iam.Role(
@@ -302,7 +201,7 @@ integration = apigw.Integration(
 deployment = apigw.Deployment("deployment", rest_api=api.id, opts=pulumi.ResourceOptions(depends_on=[integration]))
 apigw.Stage("stage", rest_api=api.id, deployment=deployment.id, stage_name="prod")
 ''', note="the integration invokes through an IAM role: no Permission needed"),
-        Example(_PRELUDE + '''
+        Example(ex.LAMBDA + '''
 from pulumi_aws import apigatewayv2 as apigw
 from pulumi_aws.lambda_ import Permission
 
@@ -329,7 +228,7 @@ Permission(
     source_arn=stage.execution_arn.apply(lambda arn: f"{arn}/*"),
 )
 ''', note="HTTP API scoped by its stage's execution ARN, import aliases"),
-        Example(_PRELUDE + '''
+        Example(ex.LAMBDA + '''
 api = aws.apigatewayv2.Api("api", protocol_type="HTTP", target=handler.arn)
 aws.lambda_.Permission(
     "invoke",
@@ -339,43 +238,8 @@ aws.lambda_.Permission(
     source_arn=api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
 )
 ''', note="HTTP API quick-create with its Permission"),
-        Example(_PRELUDE + '''
-class LambdaRestApi(pulumi.ComponentResource):
-    """A REST API from an OpenAPI document, one Permission per route."""
-
-    def __init__(self, name, routes, opts=None):
-        super().__init__("example:apigateway:LambdaRestApi", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        paths = {
-            path: {"x-amazon-apigateway-any-method": {"x-amazon-apigateway-integration": {
-                "type": "aws_proxy", "httpMethod": "POST", "uri": function.invoke_arn,
-            }}}
-            for path, function in routes.items()
-        }
-        body = pulumi.Output.json_dumps({"openapi": "3.0.1", "info": {"title": name, "version": "1"},
-                                         "paths": paths})
-        self.api = aws.apigateway.RestApi(name, body=body, opts=child)
-        digest = body.apply(lambda text: hashlib.sha256(text.encode()).hexdigest())
-        self.deployment = aws.apigateway.Deployment(
-            name, rest_api=self.api.id, triggers={"body": digest}, opts=child
-        )
-        self.stage = aws.apigateway.Stage(
-            name, rest_api=self.api.id, deployment=self.deployment.id, stage_name="stage", opts=child
-        )
-        for index, function in enumerate(routes.values()):
-            aws.lambda_.Permission(
-                f"{name}-invoke-{index}",
-                action="lambda:invokeFunction",
-                function=function.name,
-                principal="apigateway.amazonaws.com",
-                source_arn=pulumi.Output.concat(self.stage.execution_arn, "*/*"),
-                opts=child,
-            )
-        self.register_outputs({"url": self.stage.invoke_url})
-
-
-orders = LambdaRestApi("orders", {"/orders": handler})
-''', note="a component library creating API, Deployment, Stage and Permissions as children"),
+        Example(ex.LAMBDA + ex.COMPONENT_REST_API,
+                note="a component library creating API, Deployment, Stage and Permissions as children"),
     ),
     references=(
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html",

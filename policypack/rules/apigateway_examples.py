@@ -1,0 +1,181 @@
+"""Program fragments the API Gateway rules' examples (SG301–SG306) are assembled from.
+
+Every example is a complete pulumi-aws 7.x program. Keeping the common parts
+(a Lambda function, one REST route, its deployment, stage and permission) in
+one place makes every good example the same correct wiring, and every bad
+example differ from it by exactly the fault it shows.
+"""
+
+LAMBDA = '''
+import hashlib
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+lambda_role = aws.iam.Role(
+    "handler-role",
+    assume_role_policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }],
+    }),
+)
+handler = aws.lambda_.Function(
+    "handler",
+    role=lambda_role.arn,
+    runtime="python3.12",
+    handler="index.handler",
+    code=pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(e, c): return {}")}),
+)
+'''
+
+# One GET /items route calling the function (needs LAMBDA).
+REST_ROUTE = '''
+api = aws.apigateway.RestApi("api")
+items = aws.apigateway.Resource("items", rest_api=api.id, parent_id=api.root_resource_id, path_part="items")
+method = aws.apigateway.Method(
+    "method", rest_api=api.id, resource_id=items.id, http_method="GET", authorization="NONE"
+)
+integration = aws.apigateway.Integration(
+    "integration",
+    rest_api=api.id,
+    resource_id=items.id,
+    http_method=method.http_method,
+    integration_http_method="POST",
+    type="AWS_PROXY",
+    uri=handler.invoke_arn,
+)
+'''
+
+REST_DEPLOYMENT = '''
+deployment = aws.apigateway.Deployment(
+    "deployment", rest_api=api.id, opts=pulumi.ResourceOptions(depends_on=[integration])
+)
+'''
+
+REST_STAGE = '''
+stage = aws.apigateway.Stage("stage", rest_api=api.id, deployment=deployment.id, stage_name="prod")
+pulumi.export("url", stage.invoke_url)
+'''
+
+REST_PERMISSION = '''
+aws.lambda_.Permission(
+    "invoke",
+    action="lambda:InvokeFunction",
+    function=handler.name,
+    principal="apigateway.amazonaws.com",
+    source_arn=api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
+)
+'''
+
+# The right wiring of a Lambda-backed REST API, end to end.
+REST_COMPLETE = LAMBDA + REST_ROUTE + REST_DEPLOYMENT + REST_STAGE + REST_PERMISSION
+
+# A REST API defined by an OpenAPI document (needs LAMBDA).
+OPENAPI_API = '''
+body = pulumi.Output.json_dumps({
+    "openapi": "3.0.1",
+    "info": {"title": "orders", "version": "1.0"},
+    "paths": {
+        "/orders": {
+            "get": {
+                "x-amazon-apigateway-integration": {
+                    "type": "aws_proxy",
+                    "httpMethod": "POST",
+                    "uri": handler.invoke_arn,
+                },
+            },
+        },
+    },
+})
+api = aws.apigateway.RestApi("api", body=body)
+'''
+
+# Redeploys whenever the document changes.
+OPENAPI_DEPLOYMENT = '''
+deployment = aws.apigateway.Deployment(
+    "deployment",
+    rest_api=api.id,
+    triggers={"body": body.apply(lambda text: hashlib.sha256(text.encode()).hexdigest())},
+)
+'''
+
+OPENAPI_STAGE = '''
+aws.apigateway.Stage("stage", rest_api=api.id, deployment=deployment.id, stage_name="prod")
+'''
+
+# An HTTP API route calling the function (needs LAMBDA).
+HTTP_ROUTE = '''
+http_api = aws.apigatewayv2.Api("http-api", protocol_type="HTTP")
+http_integration = aws.apigatewayv2.Integration(
+    "http-integration",
+    api_id=http_api.id,
+    integration_type="AWS_PROXY",
+    integration_uri=handler.arn,
+    payload_format_version="2.0",
+)
+route = aws.apigatewayv2.Route(
+    "route",
+    api_id=http_api.id,
+    route_key="GET /orders",
+    target=http_integration.id.apply(lambda id_: f"integrations/{id_}"),
+)
+'''
+
+HTTP_PERMISSION = '''
+aws.lambda_.Permission(
+    "invoke",
+    action="lambda:InvokeFunction",
+    function=handler.name,
+    principal="apigateway.amazonaws.com",
+    source_arn=http_api.execution_arn.apply(lambda arn: f"{arn}/*/*"),
+)
+'''
+
+HTTP_COMPLETE = LAMBDA + HTTP_ROUTE + '''
+aws.apigatewayv2.Stage("stage", api_id=http_api.id, name="$default", auto_deploy=True)
+''' + HTTP_PERMISSION
+
+# A component library's shape: API, Deployment, Stage and one Permission per
+# route created as children (needs LAMBDA).
+COMPONENT_REST_API = '''
+class LambdaRestApi(pulumi.ComponentResource):
+    """A REST API from an OpenAPI document, one Permission per route."""
+
+    def __init__(self, name, routes, opts=None):
+        super().__init__("example:apigateway:LambdaRestApi", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        paths = {
+            path: {"x-amazon-apigateway-any-method": {"x-amazon-apigateway-integration": {
+                "type": "aws_proxy", "httpMethod": "POST", "uri": function.invoke_arn,
+            }}}
+            for path, function in routes.items()
+        }
+        body = pulumi.Output.json_dumps({"openapi": "3.0.1", "info": {"title": name, "version": "1"},
+                                         "paths": paths})
+        self.api = aws.apigateway.RestApi(name, body=body, opts=child)
+        digest = body.apply(lambda text: hashlib.sha256(text.encode()).hexdigest())
+        self.deployment = aws.apigateway.Deployment(
+            name, rest_api=self.api.id, triggers={"body": digest}, opts=child
+        )
+        self.stage = aws.apigateway.Stage(
+            name, rest_api=self.api.id, deployment=self.deployment.id, stage_name="stage", opts=child
+        )
+        for index, function in enumerate(routes.values()):
+            aws.lambda_.Permission(
+                f"{name}-invoke-{index}",
+                action="lambda:invokeFunction",
+                function=function.name,
+                principal="apigateway.amazonaws.com",
+                source_arn=pulumi.Output.concat(self.stage.execution_arn, "*/*"),
+                opts=child,
+            )
+        self.register_outputs({"url": self.stage.invoke_url})
+
+
+orders = LambdaRestApi("orders", {"/orders": handler})
+'''
