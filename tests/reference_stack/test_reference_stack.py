@@ -87,7 +87,7 @@ def test_component_children_are_parented_to_the_component(deployed):
     network = one(deployed, "stackguard:network:Network")
     subnets = [r for r in deployed.resources if r.type == "aws:ec2/subnet:Subnet"]
     assert len(subnets) == 2 and all(s.parent == network.urn for s in subnets)
-    assert len({s.inputs["availabilityZone"] for s in subnets}) == 2
+    assert sorted(s.inputs["availabilityZone"] for s in subnets) == ["us-east-1a", "us-east-1b"]
 
 
 @pytest.mark.parametrize("version", ["17", "17.5", "16.8"])
@@ -122,9 +122,12 @@ def test_database_is_private_encrypted_and_has_no_password(capture):
     assert instance.property_dependencies["dbSubnetGroupName"] == (subnet_group.urn,)
 
 
-def test_deletion_protection_defaults_on():
+def test_defaults_without_a_stack_config_file():
+    # No Pulumi.unconfigured.yaml: zones come from getAvailabilityZones, the database is protected.
     capture = capture_program_detailed(REFERENCE, stack="unconfigured", config={"aws:region": "eu-west-1"})
     assert one(capture, "aws:rds/instance:Instance").inputs["deletionProtection"] is True
+    zones = sorted(r.inputs["availabilityZone"] for r in capture.resources if r.type == "aws:ec2/subnet:Subnet")
+    assert zones == ["eu-west-1a", "eu-west-1b"]
 
 
 def test_permission_is_scoped_to_the_api_execution_arn(capture):
