@@ -1,0 +1,309 @@
+"""The ``stackguard`` command line.
+
+    stackguard lint [PATH...]   analyze Pulumi programs (default: the current directory)
+    stackguard rules [RULE]     list the rule catalog, or print one rule's docs
+
+Exit codes: 0 clean (or only findings below ``--fail-on``), 1 findings,
+2 usage, configuration or internal error. Every error is one line on stderr,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import difflib
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from analyzers.config import Config, ConfigError, check_option, find_config_file, load_config, parse_level
+from analyzers.selection import SelectionLayer, SelectorError, resolve, split_selectors
+from policypack.rules.base import Severity
+
+PROG = "stackguard"
+DEFAULT_FAIL_ON = Severity.WARNING
+
+
+class UsageError(Exception):
+    """A bad command line: one line on stderr, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _version() -> str:
+    from analyzers.runner import TOOL_VERSION
+
+    return TOOL_VERSION
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from analyzers.reporters import FORMATS
+
+    parser = _Parser(
+        prog=PROG,
+        description="Static analysis for Pulumi stacks written in Python.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    lint = commands.add_parser(
+        "lint",
+        aliases=["check"],
+        help="analyze Pulumi programs",
+        description=(
+            "Analyze Pulumi programs. Files given explicitly are analyzed together with the rest of "
+            "their Pulumi project (cross-file rules need it), but only their findings are shown."
+        ),
+    )
+    lint.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    lint.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    lint.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    lint.add_argument(
+        "--select", action="append", default=[], metavar="RULES",
+        help="rules to run: codes, prefixes (SG2) or names, comma-separated; replaces the config's select",
+    )
+    lint.add_argument(
+        "--extend-select", action="append", default=[], metavar="RULES", help="rules to add to the selection"
+    )
+    lint.add_argument("--ignore", action="append", default=[], metavar="RULES", help="rules to skip")
+    lint.add_argument(
+        "--fail-on", choices=("error", "warning", "info"),
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
+    lint.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    lint.add_argument(
+        "--option", action="append", default=[], metavar="RULE.KEY=VALUE",
+        help="a rule option, e.g. SG202.warnDays=90 (VALUE is JSON, or a plain string)",
+    )
+    lint.add_argument("--config", metavar="FILE", help="settings file (default: the nearest pyproject.toml "
+                      "with a [tool.stackguard] table)")
+    lint.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    lint.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    lint.add_argument("--cache-dir", metavar="DIR", help="cache directory (env: STACKGUARD_CACHE_DIR)")
+    lint.add_argument(
+        "--force-exclude", action="store_true", help="apply exclude globs to explicitly given files too"
+    )
+    lint.add_argument("--jobs", type=int, metavar="N", help="parser processes (default: one per CPU)")
+    lint.add_argument("--statistics", action="store_true", help="show a count per rule instead of findings")
+    lint.add_argument("-q", "--quiet", action="store_true", help="no summary line, only findings")
+
+    rules = commands.add_parser(
+        "rules", help="list the rule catalog, or show one rule's documentation",
+        description="List the rule catalog, or show one rule's documentation.",
+    )
+    rules.add_argument("rule", nargs="?", metavar="RULE", help="a code (SG201) or name")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except (UsageError, ConfigError, SelectorError) as error:
+        _fail(f"error: {error}")
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`stackguard lint | head`): silence the final flush.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as error:  # a bug: one line, not a traceback
+        _fail(
+            f"internal error: {type(error).__name__}: {error} "
+            "(this is a bug in stackguard; please report it with the command that triggered it)"
+        )
+    return 2
+
+
+def _fail(message: str) -> None:
+    one_line = " ".join(message.split())
+    print(f"{PROG}: {one_line}", file=sys.stderr)
+
+
+def _main(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command in ("lint", "check"):
+        return _lint(args)
+    if args.command == "rules":
+        return _rules(args)
+    raise UsageError("missing command: use 'stackguard lint [PATH...]' or 'stackguard rules' (see --help)")
+
+
+def _load_config(args: argparse.Namespace, start: Path) -> Config:
+    if args.isolated:
+        return Config()
+    if args.config:
+        return load_config(Path(args.config))
+    found = find_config_file(start)
+    return load_config(found) if found else Config()
+
+
+def _parse_option(text: str) -> tuple[str, str, Any]:
+    from policypack.rules import rule_by_code_or_name
+
+    target, equals, raw = text.partition("=")
+    rule_key, dot, name = target.partition(".")
+    if not equals or not dot or not rule_key or not name:
+        raise UsageError(f"--option {text!r}: expected RULE.KEY=VALUE, e.g. SG202.warnDays=90")
+    rule = rule_by_code_or_name(rule_key)
+    if rule is None:
+        raise UsageError(f"--option {text!r}: unknown rule {rule_key!r}")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    try:
+        check_option(rule, name, value, f"--option {rule.code}")
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    return rule.code, name, value
+
+
+def _check_selectors(flag: str, selectors: Sequence[str]) -> tuple[str, ...]:
+    for selector in selectors:
+        try:
+            resolve(selector)
+        except SelectorError as error:
+            raise UsageError(f"{flag}: {error}") from None
+    return tuple(selectors)
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from analyzers import reporters, runner
+    from analyzers.discovery import PathNotFound
+
+    paths = [Path(path) for path in (args.paths or ["."])]
+    cwd = Path.cwd()
+    output = Path(args.output) if args.output else None
+    if output is not None and not (output.parent if str(output.parent) else Path(".")).is_dir():
+        raise UsageError(f"--output {args.output}: directory {str(output.parent)!r} does not exist")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    config = _load_config(args, paths[0] if paths[0].exists() else cwd)
+
+    select = split_selectors(args.select)
+    cli_selection = SelectionLayer(
+        select=_check_selectors("--select", select) if select else None,
+        extend_select=_check_selectors("--extend-select", split_selectors(args.extend_select)),
+        ignore=_check_selectors("--ignore", split_selectors(args.ignore)),
+    )
+    cli_options: dict[str, dict[str, Any]] = {}
+    for text in args.option:
+        code, name, value = _parse_option(text)
+        cli_options.setdefault(code, {})[name] = value
+    fail_on = (
+        parse_level(args.fail_on, "--fail-on") if args.fail_on else (config.fail_on or DEFAULT_FAIL_ON)
+    )
+
+    options = runner.RunOptions(
+        paths=paths,
+        config=config,
+        cli_selection=cli_selection,
+        cli_options=cli_options,
+        use_cache=not args.no_cache,
+        cache_dir=Path(args.cache_dir) if args.cache_dir else None,
+        force_exclude=args.force_exclude,
+        jobs=args.jobs,
+    )
+    try:
+        result = runner.run(options, cwd=cwd)
+    except PathNotFound as missing:
+        raise UsageError(f"path not found: {missing}") from None
+
+    if not result.files and not result.findings:
+        print(f"{PROG}: warning: no Python files found under the given paths", file=sys.stderr)
+    report = reporters.Report(
+        findings=result.findings,
+        files=result.files,
+        fail_on=fail_on,
+        tool_version=runner.TOOL_VERSION,
+        cwd=cwd,
+        source_root=_source_root(cwd),
+        statistics=args.statistics,
+        quiet=args.quiet,
+    )
+    text = reporters.renderer(args.format)(report)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"--output {args.output}: cannot write ({error.strerror})") from None
+    if args.exit_zero:
+        return 0
+    return 1 if runner.fails(result.findings, fail_on) else 0
+
+
+def _source_root(cwd: Path) -> Path:
+    """The git work tree holding the CWD (SARIF and GitLab paths are repo-relative), else the CWD."""
+    for directory in (cwd, *cwd.parents):
+        if (directory / ".git").exists():
+            return directory
+    return cwd
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from policypack.rules import all_rules, rule_by_code_or_name
+
+    if args.rule:
+        rule = rule_by_code_or_name(args.rule)
+        if rule is None:
+            names = [r.code for r in all_rules()] + [r.name for r in all_rules()]
+            close = difflib.get_close_matches(args.rule, names, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UsageError(f"unknown rule {args.rule!r}{hint}; 'stackguard rules' lists them")
+        if args.format == "json":
+            sys.stdout.write(json.dumps(_rule_json(rule), indent=2) + "\n")
+        else:
+            sys.stdout.write(rule.markdown())
+        return 0
+    if args.format == "json":
+        sys.stdout.write(json.dumps([_rule_json(rule) for rule in all_rules()], indent=2) + "\n")
+        return 0
+    rows = [("CODE", "NAME", "SEVERITY", "DETECTORS")]
+    for rule in all_rules():
+        detectors = ", ".join(sorted(detector.value for detector in rule.detectors))
+        rows.append((rule.code, rule.name, rule.severity.value, detectors))
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    for row in rows:
+        sys.stdout.write(
+            "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True))
+            + f"  {row[3]}\n"
+        )
+    return 0
+
+
+def _rule_json(rule: Any) -> dict[str, Any]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "detectors": sorted(detector.value for detector in rule.detectors),
+        "summary": rule.summary,
+        "why": rule.why,
+        "fix": rule.fix,
+        "options": [
+            {"name": o.name, "schema": dict(o.schema), "default": o.default, "description": o.description}
+            for o in rule.options
+        ],
+        "references": list(rule.references),
+        "explanation": rule.markdown(),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

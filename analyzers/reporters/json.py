@@ -1,0 +1,33 @@
+"""The JSON contract other tools rely on (design.md): one object, paths relative to the CWD.
+
+The shape is pinned by tests/fixtures/schemas/stackguard-lint.schema.json.
+"""
+
+from __future__ import annotations
+
+import json
+
+from analyzers.reporters import Report
+
+
+def render(report: Report) -> str:
+    document = {
+        "tool": "stackguard",
+        "version": report.tool_version,
+        "findings": [
+            {
+                "code": finding.code,
+                "name": finding.name,
+                "severity": finding.severity.value,
+                "path": finding.path,
+                "line": finding.line,
+                "column": finding.column,
+                "end_line": finding.end_line,
+                "end_column": finding.end_column,
+                "message": finding.message,
+                "fingerprint": finding.fingerprint,
+            }
+            for finding in report.findings
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

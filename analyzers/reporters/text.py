@@ -1,0 +1,28 @@
+"""Ruff-style text: ``path:line:col: SG201 [error] message`` and a summary line."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from analyzers.reporters import Report, count_phrase, message_without_code
+
+
+def render(report: Report) -> str:
+    lines = []
+    if report.statistics:
+        counts = Counter((f.code, f.severity.value, f.name) for f in report.findings)
+        width = max((len(str(count)) for count in counts.values()), default=1)
+        for (code, severity, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            lines.append(f"{count:>{width}}\t{code}\t[{severity}] {name}")
+    else:
+        for finding in report.findings:
+            lines.append(
+                f"{finding.path}:{finding.line}:{finding.column}: {finding.code} "
+                f"[{finding.severity.value}] {message_without_code(finding)}"
+            )
+    if not report.quiet:
+        if report.findings:
+            lines.append(f"Found {count_phrase(report.findings)}.")
+        else:
+            lines.append("All checks passed.")
+    return "".join(f"{line}\n" for line in lines)

@@ -1,0 +1,191 @@
+"""``# noqa`` comments: which findings they silence, and which silence nothing.
+
+Line level (on any line of the finding's span, e.g. the constructor call's
+first line, the offending argument, or the closing parenthesis)::
+
+    db = aws.rds.Instance(  # noqa: SG201
+    db = aws.rds.Instance(  # noqa: SG201, SG202   (or by name: rds-parameter-group-family-mismatch)
+    db = aws.rds.Instance(  # noqa                  (bare: every rule, as in flake8/Ruff)
+
+File level (a comment on a line of its own, anywhere in the file)::
+
+    # stackguard: noqa              the whole file
+    # stackguard: noqa: SG101       SG101 in the whole file
+
+``# stackguard: noqa[: codes]`` trailing a line of code acts on that line only.
+Codes of other tools in the same comment (``# noqa: E501, SG201``) are left
+to them. A directive naming a stackguard code that silenced nothing is
+reported as SG001 unused-suppression (info) when that rule is enabled for the
+file, or when the code is not a stackguard rule at all.
+
+Comments are found with :mod:`tokenize` (no parse tree needed), and only in
+files whose bytes mention ``noqa``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from analyzers.findings import Finding
+from policypack.rules import all_rules, rule_by_code_or_name
+
+UNUSED_CODE = "SG001"
+
+_NOQA = re.compile(
+    r"#\s*(?P<file>stackguard:\s*)?noqa\b(?::\s*(?P<codes>[\w-]+(?:\s*,?\s*[\w-]+)*))?",
+    re.IGNORECASE,
+)
+_SG_CODE = re.compile(r"^SG\d{3}$", re.IGNORECASE)
+
+
+@dataclass
+class Directive:
+    line: int  # 1-based
+    column: int  # 1-based, where the "#" of the directive starts
+    end_column: int  # 1-based, exclusive
+    file_level: bool
+    codes: frozenset[str] | None  # stackguard codes; None = bare (every rule)
+    used: set[str] = field(default_factory=set)
+    matched_any: bool = False
+
+    def silences(self, code: str) -> bool:
+        return self.codes is None or code in self.codes
+
+
+def _codes_of(text: str | None, names: Mapping[str, str]) -> frozenset[str] | None:
+    if text is None:
+        return None
+    codes: set[str] = set()
+    for token in re.split(r"[\s,]+", text.strip()):
+        if _SG_CODE.match(token):
+            codes.add(token.upper())
+        elif token.lower() in names:
+            codes.add(names[token.lower()])
+        # anything else (E501, F401, a word of explanation) belongs to another tool
+    return frozenset(codes)
+
+
+def directives(source: bytes) -> list[Directive]:
+    """The noqa directives of one file; [] when it has none or cannot be tokenized at all."""
+    if not re.search(rb"(?i)noqa", source):
+        return []
+    names = {rule.name: rule.code for rule in all_rules()}
+    found: list[Directive] = []
+    try:
+        for token in tokenize.tokenize(io.BytesIO(source).readline):
+            if token.type != tokenize.COMMENT:
+                continue
+            match = _NOQA.search(token.string)
+            if match is None:
+                continue
+            own_line = not token.line[: token.start[1]].strip()
+            codes = _codes_of(match.group("codes"), names)
+            if match.group("codes") is not None and not codes:
+                continue  # codes of other tools only (E501, ...): not ours
+            start = token.start[1] + match.start()
+            found.append(
+                Directive(
+                    line=token.start[0],
+                    column=start + 1,
+                    end_column=token.start[1] + match.end() + 1,
+                    file_level=bool(match.group("file")) and own_line,
+                    codes=codes,
+                )
+            )
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError, ValueError):
+        pass  # keep what was read before the broken part (an SG000 file)
+    return found
+
+
+@dataclass
+class SuppressionResult:
+    kept: list[Finding]
+    suppressed: list[Finding]
+    unused: list[Finding]  # SG001 findings
+
+
+def apply(
+    findings: Iterable[Finding],
+    sources: Mapping[str, bytes],
+    enabled: Callable[[str, str], bool],
+) -> SuppressionResult:
+    """Split findings into kept and suppressed, and report unused directives.
+
+    ``sources`` maps a finding path to the file's bytes (files without an entry
+    have no directives); ``enabled(code, path)`` says whether a rule runs on a file.
+    """
+    by_path: dict[str, list[Directive]] = {}
+
+    def directives_of(path: str) -> list[Directive]:
+        if path not in by_path:
+            source = sources.get(path)
+            by_path[path] = directives(source) if source is not None else []
+        return by_path[path]
+
+    result = SuppressionResult([], [], [])
+    for finding in findings:
+        hit = False
+        for directive in directives_of(finding.path):
+            in_span = finding.line <= directive.line <= max(finding.end_line, finding.line)
+            if (directive.file_level or in_span) and directive.silences(finding.code):
+                directive.matched_any = True
+                directive.used.add(finding.code)
+                hit = True
+        (result.suppressed if hit else result.kept).append(finding)
+
+    for path in sources:
+        for directive in directives_of(path):
+            unused = _unused_codes(directive, path, enabled)
+            if unused:
+                result.unused.append(_unused_finding(path, directive, unused))
+    # An SG001 can itself be silenced (file level, or a noqa naming SG001 on its line).
+    result.unused = [
+        finding
+        for finding in result.unused
+        if not any(
+            d.silences(UNUSED_CODE) and (d.file_level or d.line == finding.line)
+            for d in directives_of(finding.path)
+            if d.codes is None or UNUSED_CODE in d.codes
+        )
+    ]
+    return result
+
+
+def _unused_codes(directive: Directive, path: str, enabled: Callable[[str, str], bool]) -> list[str]:
+    if directive.codes is None:
+        return []  # a bare noqa may be meant for other tools
+    known = {rule.code for rule in all_rules()}
+    return sorted(
+        code
+        for code in directive.codes - directive.used
+        if code != UNUSED_CODE and (code not in known or enabled(code, path))
+    )
+
+
+def _unused_finding(path: str, directive: Directive, codes: list[str]) -> Finding:
+    rule = rule_by_code_or_name(UNUSED_CODE)
+    if rule is None:  # pragma: no cover - the catalog ships SG001
+        raise RuntimeError(f"the rule catalog has no {UNUSED_CODE}")
+    known = {r.code for r in all_rules()}
+    described = ", ".join(code if code in known else f"{code} (not a stackguard rule)" for code in codes)
+    scope = "in this file" if directive.file_level else "on the lines this comment covers"
+    message = (
+        f"[{UNUSED_CODE}] Unused suppression: no {described} finding {scope}. "
+        "Remove the code from the noqa comment so it can't hide a future finding."
+    )
+    return Finding(
+        code=UNUSED_CODE,
+        name=rule.name,
+        severity=rule.severity,
+        path=path,
+        line=directive.line,
+        column=directive.column,
+        end_line=directive.line,
+        end_column=directive.end_column,
+        message=message,
+        subject=",".join(codes),
+    )

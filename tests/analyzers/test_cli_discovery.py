@@ -1,0 +1,145 @@
+"""Discovery: which files a run indexes, which it reports, and how they group into projects."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from analyzers.discovery import DEFAULT_EXCLUDES, Excludes, PathNotFound, collect, glob_matches
+
+
+def touch(path: Path, text: str = "import pulumi\n") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def excludes(base: Path, *extra: str) -> Excludes:
+    return Excludes((*DEFAULT_EXCLUDES, *extra), base)
+
+
+def rel(paths, base: Path) -> set[str]:
+    return {p.relative_to(base).as_posix() for p in paths}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "matches"),
+    [
+        ("build", "build/x.py", True),
+        ("build", "a/build/x.py", True),
+        ("build", "builder/x.py", False),
+        ("*_test.py", "a/b_test.py", True),
+        ("tests/fixtures", "tests/fixtures/a/b.py", True),
+        ("tests/fixtures", "other/tests/fixtures/b.py", False),
+        ("./tests/fixtures/", "tests/fixtures/b.py", True),
+        ("infra/**/legacy_*.py", "infra/a/b/legacy_db.py", True),
+        ("infra/**/legacy_*.py", "infra/legacy_db.py", True),
+        ("infra/*.py", "infra/a/b.py", False),
+        ("infra/*.py", "infra/b.py", True),
+        ("db_?.py", "db_1.py", True),
+        ("db_[!0-9].py", "db_1.py", False),
+        ("", "a.py", False),
+    ],
+)
+def test_glob_matching(pattern: str, path: str, matches: bool) -> None:
+    assert glob_matches(pattern, path) is matches
+
+
+def test_directory_walk_takes_py_files_and_skips_default_and_configured_excludes(tmp_path: Path) -> None:
+    for name in ("a.py", "pkg/b.py", "pkg/notes.txt", ".venv/lib/c.py", "node_modules/d.py",
+                 "build/e.py", "legacy/f.py", "pkg/__pycache__/g.py"):
+        touch(tmp_path / name)
+    files = collect([tmp_path], excludes(tmp_path, "legacy"))
+    assert rel(files.reported, tmp_path) == {"a.py", "pkg/b.py"}
+    assert files.groups == {tmp_path: sorted(files.groups[tmp_path])}
+    assert files.file_count == 2
+
+
+def test_files_group_by_pulumi_project(tmp_path: Path) -> None:
+    touch(tmp_path / "tools" / "x.py")
+    touch(tmp_path / "infra" / "Pulumi.yaml", "name: infra\n")
+    touch(tmp_path / "infra" / "__main__.py")
+    touch(tmp_path / "infra" / "components" / "db.py")
+    touch(tmp_path / "edge" / "Pulumi.yml", "name: edge\n")
+    touch(tmp_path / "edge" / "__main__.py")
+    files = collect([tmp_path], excludes(tmp_path))
+    groups = {root.relative_to(tmp_path).as_posix(): rel(paths, tmp_path) for root, paths in files.groups.items()}
+    assert groups == {
+        ".": {"tools/x.py"},
+        "infra": {"infra/__main__.py", "infra/components/db.py"},
+        "edge": {"edge/__main__.py"},
+    }
+
+
+def test_explicit_file_indexes_its_project_but_reports_only_itself(tmp_path: Path) -> None:
+    touch(tmp_path / "infra" / "Pulumi.yaml", "name: infra\n")
+    main = touch(tmp_path / "infra" / "__main__.py")
+    db = touch(tmp_path / "infra" / "components" / "db.py")
+    files = collect([db], excludes(tmp_path))
+    assert files.groups == {tmp_path / "infra": [main, db]} or set(files.groups[tmp_path / "infra"]) == {main, db}
+    assert files.reported == {db}
+
+
+def test_subdirectory_of_a_project_indexes_the_project(tmp_path: Path) -> None:
+    touch(tmp_path / "Pulumi.yaml", "name: p\n")
+    main = touch(tmp_path / "__main__.py")
+    db = touch(tmp_path / "components" / "db.py")
+    files = collect([tmp_path / "components"], excludes(tmp_path))
+    assert set(files.groups[tmp_path]) == {main, db}
+    assert files.reported == {db}
+
+
+def test_explicit_file_outside_a_project_indexes_its_pyproject_root(tmp_path: Path) -> None:
+    touch(tmp_path / "pyproject.toml", "")
+    a = touch(tmp_path / "lib" / "a.py")
+    b = touch(tmp_path / "lib" / "sub" / "b.py")
+    files = collect([a], excludes(tmp_path))
+    assert set(files.groups[tmp_path]) == {a, b}
+    assert files.reported == {a}
+
+
+def test_explicit_files_are_analyzed_even_when_excluded_unless_force_exclude(tmp_path: Path) -> None:
+    touch(tmp_path / "pyproject.toml", "")
+    legacy = touch(tmp_path / "legacy" / "old.py")
+    assert collect([legacy], excludes(tmp_path, "legacy")).reported == {legacy}
+    assert collect([legacy], excludes(tmp_path, "legacy"), force_exclude=True).reported == set()
+    # an excluded directory asked for by name is walked too
+    assert collect([tmp_path / "legacy"], excludes(tmp_path, "legacy")).reported == {legacy}
+
+
+def test_explicit_file_of_any_extension(tmp_path: Path) -> None:
+    script = touch(tmp_path / "deploy")
+    assert collect([script], excludes(tmp_path)).reported == {script}
+
+
+def test_missing_path_raises(tmp_path: Path) -> None:
+    with pytest.raises(PathNotFound, match="nope"):
+        collect([tmp_path / "nope"], excludes(tmp_path))
+
+
+def test_symlink_loops_end_and_links_do_not_duplicate_files(tmp_path: Path) -> None:
+    a = touch(tmp_path / "pkg" / "a.py")
+    os.symlink(tmp_path, tmp_path / "pkg" / "loop")  # directory link: not followed
+    os.symlink(a, tmp_path / "alias.py")  # file link to a file already seen
+    os.symlink(tmp_path / "missing.py", tmp_path / "dangling.py")
+    files = collect([tmp_path], excludes(tmp_path))
+    assert files.file_count == 1
+    assert len(files.reported) == 1
+
+
+def test_unreadable_directory_reported_through_walk_errors(tmp_path: Path, monkeypatch) -> None:
+    # As root every directory is readable, so simulate os.walk's error callback.
+    touch(tmp_path / "a.py")
+    real_walk = os.walk
+
+    def walk(top, onerror=None, **kwargs):
+        if onerror:
+            onerror(PermissionError(13, "Permission denied", str(tmp_path / "locked")))
+        yield from real_walk(top, onerror=onerror, **kwargs)
+
+    monkeypatch.setattr(os, "walk", walk)
+    files = collect([tmp_path], excludes(tmp_path))
+    assert files.problems == [(tmp_path / "locked", "Permission denied")]
+    assert files.shows(tmp_path / "locked")

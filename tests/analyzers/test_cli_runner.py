@@ -1,0 +1,162 @@
+"""The runner around the front end (a stand-in here): grouping, reporting scope, filters, cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzers import runner
+from analyzers.config import Config, load_config
+from analyzers.runner import RunOptions
+from analyzers.selection import SelectionLayer
+from policypack.rules import rule_by_code_or_name
+from policypack.rules.base import Severity
+from tests.support import fake_front_end as fake
+
+
+@pytest.fixture(autouse=True)
+def fresh_fake():
+    fake.reset()
+    yield
+    fake.reset()
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def lint(tmp_path: Path, *paths: Path, **kwargs) -> runner.RunResult:
+    kwargs.setdefault("cache_dir", tmp_path / "cache")
+    return runner.run(RunOptions(paths=list(paths) or [tmp_path], **kwargs), front_end=fake, cwd=tmp_path)
+
+
+def codes(result: runner.RunResult) -> list[tuple[str, str, int]]:
+    return [(f.path, f.code, f.line) for f in result.findings]
+
+
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "infra"
+    write(root / "Pulumi.yaml", "name: infra\n")
+    write(root / "__main__.py", "import components.db\n# FAULT SG101\n")
+    write(root / "components" / "db.py", "x = 1\n# FAULT SG201\n# FAULT SG202\n")
+    write(tmp_path / "tools" / "script.py", "# FAULT SG301\n")
+    return root
+
+
+def test_paths_are_relative_to_the_cwd_and_projects_are_analyzed_apart(tmp_path: Path) -> None:
+    project(tmp_path)
+    result = lint(tmp_path)
+    assert codes(result) == [
+        ("infra/__main__.py", "SG101", 2),
+        ("infra/components/db.py", "SG201", 2),
+        ("infra/components/db.py", "SG202", 3),
+        ("tools/script.py", "SG301", 1),
+    ]
+    # the front end saw project-relative paths, one analyze() per project
+    assert sorted(fake.analyzed_groups) == [["__main__.py", "components/db.py"], ["tools/script.py"]]
+    assert result.files == ["infra/__main__.py", "infra/components/db.py", "tools/script.py"]
+
+
+def test_explicit_file_reports_only_itself_but_its_project_is_analyzed(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    result = lint(tmp_path, root / "components" / "db.py")
+    assert codes(result) == [("infra/components/db.py", "SG201", 2), ("infra/components/db.py", "SG202", 3)]
+    assert fake.analyzed_groups == [["__main__.py", "components/db.py"]]
+    assert result.files == ["infra/components/db.py"]
+
+
+def test_selection_severity_and_per_file_ignores(tmp_path: Path) -> None:
+    project(tmp_path)
+    write(tmp_path / "pyproject.toml", """[tool.stackguard]
+select = ["SG2", "SG3"]
+per-file-ignores = {"tools/*.py" = ["SG301"]}
+severity = {SG202 = "error", SG201 = "info"}
+""")
+    config = load_config(tmp_path / "pyproject.toml")
+    result = lint(tmp_path, config=config)
+    assert [(f.code, f.severity) for f in result.findings] == [("SG201", Severity.INFO), ("SG202", Severity.ERROR)]
+    # the command line layer narrows further
+    result = lint(tmp_path, config=config, cli_selection=SelectionLayer(ignore=("SG202",)))
+    assert [f.code for f in result.findings] == ["SG201"]
+    off = Config(severity={"SG201": "off"})
+    assert "SG201" not in [f.code for f in lint(tmp_path, config=off).findings]
+
+
+def test_options_from_config_and_cli_reach_analyze(tmp_path: Path) -> None:
+    write(tmp_path / "a.py", "x = 1\n")
+    config = Config(options={"SG202": {"warnDays": 30, "minimumMajor": {"postgres": 15}}})
+    lint(tmp_path, config=config, cli_options={"SG202": {"warnDays": 90}})
+    assert fake.seen_options == [{"SG202": {"warnDays": 90, "minimumMajor": {"postgres": 15}}}]
+
+
+def test_noqa_and_unused_suppressions(tmp_path: Path) -> None:
+    write(tmp_path / "a.py", "x = 1  # FAULT SG201  # noqa: SG201\n"
+          "y = 2  # FAULT SG202+1\n"
+          "z = 3  # noqa: SG202, SG203\n")
+    result = lint(tmp_path)
+    assert codes(result) == [("a.py", "SG001", 3)]
+    assert result.suppressed == 2
+    assert "SG203" in result.findings[0].message
+    # SG001 follows selection like any rule
+    assert lint(tmp_path, cli_selection=SelectionLayer(ignore=("SG001",))).findings == []
+
+
+@pytest.mark.xfail(rule_by_code_or_name("SG000") is None, reason="SG000 is not in the catalog yet", strict=True)
+def test_unreadable_file_is_an_sg000_finding_and_the_run_goes_on(tmp_path: Path, monkeypatch) -> None:
+    locked = write(tmp_path / "locked.py", "# FAULT SG201\n")
+    write(tmp_path / "b.py", "# FAULT SG202\n")
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.py":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = lint(tmp_path)
+    assert codes(result) == [("b.py", "SG202", 1), ("locked.py", "SG000", 1)]
+    unreadable = result.findings[1]
+    assert unreadable.message == "[SG000] Cannot read this file (Permission denied); it was not analyzed."
+    assert unreadable.severity is Severity.ERROR
+    assert locked.exists()
+
+
+def test_second_run_takes_every_summary_from_the_cache(tmp_path: Path) -> None:
+    project(tmp_path)
+    first = lint(tmp_path)
+    assert fake.calls["summarize_file"] == 3 and first.parsed == 3 and first.cache_hits == 0
+    fake.reset()
+    second = lint(tmp_path)
+    assert fake.calls["summarize_file"] == 0 and second.cache_hits == 3
+    assert codes(second) == codes(first)
+    # one changed file is summarized again, the others are not
+    write(tmp_path / "tools" / "script.py", "# FAULT SG203\n")
+    fake.reset()
+    third = lint(tmp_path)
+    assert fake.calls["summarize_file"] == 1
+    assert ("tools/script.py", "SG203", 1) in codes(third)
+    # --no-cache reads and writes nothing
+    fake.reset()
+    lint(tmp_path, use_cache=False)
+    assert fake.calls["summarize_file"] == 3
+
+
+def test_moving_a_file_misses_the_cache(tmp_path: Path) -> None:
+    write(tmp_path / "a.py", "# FAULT SG201\n")
+    lint(tmp_path)
+    (tmp_path / "a.py").rename(tmp_path / "b.py")
+    fake.reset()
+    assert codes(lint(tmp_path)) == [("b.py", "SG201", 1)]
+    assert fake.calls["summarize_file"] == 1
+
+
+def test_worker_processes_give_the_same_findings(tmp_path: Path) -> None:
+    for index in range(runner.PARALLEL_THRESHOLD + 5):
+        write(tmp_path / f"m{index:03}.py", f"# FAULT SG201\n{'#' * index}\n")
+    serial = lint(tmp_path, use_cache=False, jobs=1)
+    parallel = lint(tmp_path, use_cache=False, jobs=2)
+    assert codes(parallel) == codes(serial)
+    assert len(serial.findings) == runner.PARALLEL_THRESHOLD + 5

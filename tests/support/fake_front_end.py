@@ -1,0 +1,78 @@
+"""A stand-in for ``analyzers.project`` in unit tests of the layers around it.
+
+It honours the front end's contract (picklable summaries that are a pure
+function of (path, bytes); ``analyze`` links them and returns Findings) with a
+trivial "analysis": a line containing ``FAULT SGxxx`` is a finding of that
+rule spanning that line and, with ``FAULT SGxxx+N``, the N lines after it. A
+file holding ``import nothing(`` is a parse error (SG000). It counts its
+calls so tests can prove what the runner did (or did not) ask for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from analyzers.findings import Finding
+from policypack.rules import rule_by_code_or_name
+from policypack.rules.base import Severity
+
+SUMMARY_FORMAT_VERSION = 1
+
+calls = {"summarize_file": 0, "analyze": 0}
+analyzed_groups: list[list[str]] = []  # the summary paths of each analyze() call
+seen_options: list[Mapping[str, Mapping[str, Any]] | None] = []
+
+_FAULT = re.compile(rb"FAULT (SG\d{3})(?:\+(\d+))?")
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    path: str
+    faults: tuple[tuple[str, int, int, int], ...]  # (code, line, column, extra lines)
+
+
+def reset() -> None:
+    calls.update(summarize_file=0, analyze=0)
+    analyzed_groups.clear()
+    seen_options.clear()
+
+
+def summarize_file(path: str, source: bytes) -> FileSummary:
+    calls["summarize_file"] += 1
+    faults = []
+    if b"import nothing(" in source:
+        faults.append(("SG000", 1, 1, 0))
+    for number, line in enumerate(source.splitlines(), start=1):
+        for match in _FAULT.finditer(line):
+            faults.append((match.group(1).decode(), number, match.start() + 1, int(match.group(2) or 0)))
+    return FileSummary(path, tuple(faults))
+
+
+def analyze(
+    summaries: Sequence[FileSummary], options: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[Finding]:
+    calls["analyze"] += 1
+    analyzed_groups.append(sorted(summary.path for summary in summaries))
+    seen_options.append(options)
+    findings = []
+    for summary in summaries:
+        for code, line, column, extra in summary.faults:
+            rule = rule_by_code_or_name(code)
+            findings.append(
+                Finding(
+                    code=code,
+                    name=rule.name if rule else "unknown",
+                    severity=rule.severity if rule else Severity.ERROR,
+                    path=summary.path,
+                    line=line,
+                    column=column,
+                    end_line=line + extra,
+                    end_column=column + 5,
+                    message=f"[{code}] fake finding at line {line}.",
+                    subject=f"{code}@{line}",
+                )
+            )
+    return findings
