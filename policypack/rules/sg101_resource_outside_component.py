@@ -25,10 +25,9 @@ def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violatio
             continue
         yield RULE.violation(
             resource,
-            f"{resource.type} '{resource.name}' is created at the root of the stack instead of inside "
-            "a ComponentResource. Flat, procedural resources can't be reused, tested or versioned as a "
-            "unit. Move it into a component and pass opts=pulumi.ResourceOptions(parent=self), or list "
-            "its type in this policy's allowedTypes.",
+            f"{resource.type} '{resource.name}' is created at the stack root, not inside a "
+            "ComponentResource: move it into a component (opts=pulumi.ResourceOptions(parent=self)) "
+            "or allow its type in allowedTypes.",
         )
 
 
