@@ -61,6 +61,7 @@ def find_config_file(start: Path) -> Path | None:
     The walk stops at the root of a git work tree (a directory holding ``.git``)
     so a checkout never picks up settings from a directory above it.
     """
+    start = start.absolute()
     directory = start if start.is_dir() else start.parent
     for candidate in (directory, *directory.parents):
         pyproject = candidate / "pyproject.toml"
@@ -82,7 +83,7 @@ def _has_table(pyproject: Path) -> bool:
 def load_config(path: Path) -> Config:
     """Read and validate a config file: a pyproject.toml ([tool.stackguard]) or a
     stackguard-only TOML file whose top level holds the same keys."""
-    label = str(path)
+    label = _display(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -103,6 +104,14 @@ def load_config(path: Path) -> Config:
     if not isinstance(table, dict):
         raise ConfigError(f"{label}: {TABLE} must be a table")
     return _parse(table, path.resolve(), label)
+
+
+def _display(path: Path) -> str:
+    """The path as the user would type it: relative to the CWD when below it."""
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _reason(error: BaseException) -> str:

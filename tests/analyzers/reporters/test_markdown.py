@@ -1,0 +1,16 @@
+from analyzers.reporters import renderer
+
+
+def test_table(make_report) -> None:
+    out = renderer("markdown")(make_report())
+    lines = out.splitlines()
+    assert lines[2] == "Found 3 findings (1 error, 1 warning, 1 info) in 3 files checked."
+    assert lines[4] == "| severity | code | rule | location | message |"
+    rows = [line for line in lines if line.startswith("| error") or line.startswith("| warning")]
+    assert rows[0].startswith("| error | SG201 | rds-parameter-group-family-mismatch | `infra/db.py:4:6` |")
+    assert "root, not inside" in rows[1]  # newlines flattened: one row per finding
+    assert all(line.count(" | ") == 4 for line in rows)
+
+
+def test_clean(make_report) -> None:
+    assert "All checks passed (2 files checked)." in renderer("markdown")(make_report(findings=[], files=["a", "b"]))
