@@ -1,0 +1,178 @@
+"""SG305 lambda-permission-source-unscoped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from policypack.graph import UNKNOWN, Resource, ResourceGraph, known_str
+from policypack.knowledge import tokens
+from policypack.knowledge.apigateway import parse_arn
+from policypack.rules import apigateway_examples as ex
+from policypack.rules.base import Example, Rule, Severity, Violation
+
+
+def _is_set(permission: Resource, prop: str) -> bool:
+    """Set to something, known or not (an unknown source still scopes)."""
+    return prop in permission.unresolved or permission.prop(prop) not in (None, "")
+
+
+def _wildcard_source(permission: Resource) -> str | None:
+    """Why a literal source ARN matches sources in any account or any API, else None."""
+    text = known_str(permission.prop("sourceArn"))
+    if text is None or "sourceArn" in permission.unresolved:
+        return None
+    arn = parse_arn(text)
+    if arn is None:
+        # "*" or "arn:aws:execute-api:*": the glob spans the account field.
+        return "a wildcard that spans the account" if "*" in text else None
+    if "*" in arn.account:
+        return "a wildcard account"
+    if arn.service == "execute-api" and arn.api_id.startswith("*"):
+        return "a wildcard API id"
+    return None
+
+
+def _public_function_url(permission: Resource) -> bool:
+    """The permission AWS requires for a function URL with auth type NONE: public on purpose."""
+    action = permission.prop("action")
+    auth = permission.prop("functionUrlAuthType")
+    if isinstance(action, str) and action.lower() == "lambda:invokefunctionurl":
+        return auth is UNKNOWN or (isinstance(auth, str) and auth.upper() == "NONE")
+    return permission.prop("invokedViaFunctionUrl") not in (None, False)
+
+
+def _problem(permission: Resource) -> str | None:
+    principal = permission.prop("principal")
+    if "principal" in permission.unresolved or not isinstance(principal, str):
+        return None  # unknown principal: not applicable
+    principal = principal.strip().lower()
+    wildcard = _wildcard_source(permission)
+    if wildcard:
+        return (f"has source_arn {permission.display('sourceArn')} with {wildcard}, so "
+                f"resources in other accounts or other APIs may invoke the function")
+    scoped = _is_set(permission, "sourceArn") or _is_set(permission, "sourceAccount")
+    if principal == "*":
+        if scoped or _is_set(permission, "principalOrgId") or _public_function_url(permission):
+            return None
+        return "lets principal '*' invoke the function: anyone in any AWS account may call it"
+    if principal.endswith(".amazonaws.com") and not scoped:
+        return (f"lets service principal '{principal}' invoke the function without source_arn: "
+                f"any {principal.split('.', 1)[0]} resource in any account may call it (confused deputy)")
+    return None
+
+
+def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:
+    for permission in graph.of_type(tokens.LAMBDA_PERMISSION):
+        problem = _problem(permission)
+        if problem:
+            yield RULE.violation(
+                permission,
+                f"Permission '{permission.name}' {problem}. Set source_arn to the one caller, e.g. "
+                f"api.execution_arn + \"/*/*\" for API Gateway (and source_account for S3).",
+            )
+
+
+RULE = Rule(
+    code="SG305",
+    name="lambda-permission-source-unscoped",
+    severity=Severity.ERROR,
+    summary=(
+        "Checks that an `aws.lambda_.Permission` names its caller: no principal `*`, no service "
+        "principal without `source_arn`, and no `source_arn` with a wildcard account or API id."
+    ),
+    why=(
+        "A resource policy statement for `apigateway.amazonaws.com` without a source lets any API "
+        "in any AWS account invoke the function if it learns the ARN (the confused-deputy "
+        "problem); principal `*` lets anyone. The function runs, with its role's permissions, "
+        "for callers you never meant to serve."
+    ),
+    fix=(
+        "Set `source_arn` to the calling resource: for API Gateway the API's `execution_arn` + "
+        "`\"/*/*\"` (or a stage's `execution_arn` + `\"/*\"`), for S3 the bucket's `arn` (with "
+        "`source_account`), for EventBridge the rule's `arn`."
+    ),
+    bad=(
+        Example(ex.LAMBDA + ex.REST_ROUTE + ex.REST_DEPLOYMENT + ex.REST_STAGE + '''
+aws.lambda_.Permission(
+    "invoke",
+    action="lambda:InvokeFunction",
+    function=handler.name,
+    principal="apigateway.amazonaws.com",
+)
+''', flagged=("invoke",), note="any API in any account may invoke"),
+        Example(ex.LAMBDA + '''
+from pulumi_aws.lambda_ import Permission
+
+Permission("anyone", action="lambda:InvokeFunction", function=handler.name, principal="*")
+''', flagged=("anyone",), note="principal '*' without any condition"),
+        Example(ex.LAMBDA + ex.REST_ROUTE + ex.REST_DEPLOYMENT + ex.REST_STAGE + '''
+aws.lambda_.Permission(
+    "invoke",
+    action="lambda:InvokeFunction",
+    function=handler.name,
+    principal="apigateway.amazonaws.com",
+    source_arn="arn:aws:execute-api:us-east-1:*:*/*/*",
+)
+''', flagged=("invoke",), note="a source ARN with wildcard account and API id"),
+        Example(ex.LAMBDA + '''
+uploads = aws.s3.Bucket("uploads")
+aws.lambda_.Permission(
+    "from-s3",
+    action="lambda:InvokeFunction",
+    function=handler.arn,
+    principal="s3.amazonaws.com",
+)
+aws.s3.BucketNotification(
+    "notify",
+    bucket=uploads.id,
+    lambda_functions=[{"lambda_function_arn": handler.arn, "events": ["s3:ObjectCreated:*"]}],
+)
+''', flagged=("from-s3",), note="S3 principal without source: any bucket may invoke"),
+    ),
+    good=(
+        Example(ex.REST_COMPLETE, note="scoped to the API's execution ARN"),
+        Example(ex.LAMBDA + '''
+ACCOUNT_ID = "123456789012"
+
+uploads = aws.s3.Bucket("uploads")
+aws.lambda_.Permission(
+    "from-s3",
+    action="lambda:InvokeFunction",
+    function=handler.arn,
+    principal="s3.amazonaws.com",
+    source_arn=uploads.arn,
+    source_account=ACCOUNT_ID,
+)
+''', note="S3 scoped to the bucket and the account"),
+        Example(ex.LAMBDA + '''
+nightly = aws.cloudwatch.EventRule("nightly", schedule_expression="cron(0 3 * * ? *)")
+aws.lambda_.Permission(
+    "from-events",
+    action="lambda:InvokeFunction",
+    function=handler.name,
+    principal="events.amazonaws.com",
+    source_arn=nightly.arn,
+)
+aws.cloudwatch.EventTarget("nightly-target", rule=nightly.name, arn=handler.arn)
+''', note="EventBridge scoped to the rule"),
+        Example(ex.LAMBDA + '''
+url = aws.lambda_.FunctionUrl("url", function_name=handler.name, authorization_type="NONE")
+aws.lambda_.Permission(
+    "public-url",
+    action="lambda:InvokeFunctionUrl",
+    function=handler.name,
+    principal="*",
+    function_url_auth_type="NONE",
+)
+pulumi.export("url", url.function_url)
+''', note="a public function URL: principal '*' is what AWS requires for auth type NONE"),
+        Example(ex.HTTP_COMPLETE, note="HTTP API scoped by execution ARN"),
+    ),
+    references=(
+        "https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
+        "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html",
+    ),
+    check=check,
+)
