@@ -39,6 +39,9 @@ TOOL_VERSION = policypack.__version__
 PARSE_ERROR_CODE = "SG000"
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
+# Parsing is ~10k lines/s: a bigger .py file is generated data, not a program to review,
+# and reading it whole could exhaust memory.
+MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,18 @@ def _rule_meta(code: str, fallback_name: str) -> tuple[str, Severity]:
 
 
 def unreadable_finding(path: str, reason: str) -> Finding:
+    return _not_analyzed(path, f"Cannot read this file ({reason}); it was not analyzed.")
+
+
+def _too_large_finding(path: str, size: int) -> Finding:
+    return _not_analyzed(
+        path,
+        f"This file is too large to analyze ({size / 2**20:.1f} MiB; the limit is "
+        f"{MAX_FILE_BYTES // 2**20} MiB); exclude it or split it.",
+    )
+
+
+def _not_analyzed(path: str, text: str) -> Finding:
     name, severity = _rule_meta(PARSE_ERROR_CODE, "parse-error")
     return Finding(
         code=PARSE_ERROR_CODE,
@@ -87,8 +102,8 @@ def unreadable_finding(path: str, reason: str) -> Finding:
         column=1,
         end_line=1,
         end_column=1,
-        message=f"[{PARSE_ERROR_CODE}] Cannot read this file ({reason}); it was not analyzed.",
-        subject="unreadable",
+        message=f"[{PARSE_ERROR_CODE}] {text}",
+        subject="not-analyzed",
     )
 
 
@@ -219,6 +234,10 @@ def _summaries(
         if path in reported:
             result.files.append(shown)
         try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raw.append(_too_large_finding(shown, size))
+                continue
             source = path.read_bytes()
         except OSError as error:
             raw.append(unreadable_finding(shown, error.strerror or type(error).__name__))
