@@ -53,8 +53,12 @@ def _problem(permission: Resource) -> str | None:
                 f"resources in other accounts or other APIs may invoke the function")
     scoped = _is_set(permission, "sourceArn") or _is_set(permission, "sourceAccount")
     if principal == "*":
-        if scoped or _is_set(permission, "principalOrgId") or _public_function_url(permission):
+        # Org-wide grants and public function URLs need "*" by AWS's design.
+        if _is_set(permission, "principalOrgId") or _public_function_url(permission):
             return None
+        if scoped:
+            return ("grants principal '*' instead of the calling service: only its source "
+                    "condition stands between the function and every AWS account")
         return "lets principal '*' invoke the function: anyone in any AWS account may call it"
     if principal.endswith(".amazonaws.com") and not scoped:
         return (f"lets service principal '{principal}' invoke the function without source_arn: "
@@ -68,7 +72,8 @@ def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violatio
         if problem:
             yield RULE.violation(
                 permission,
-                f"Permission '{permission.name}' {problem}. Set source_arn to the one caller, e.g. "
+                f"Permission '{permission.name}' {problem}. Name the service principal (e.g. "
+                f"apigateway.amazonaws.com) and set source_arn to the one caller, e.g. "
                 f"api.execution_arn + \"/*/*\" for API Gateway (and source_account for S3).",
             )
 
@@ -88,7 +93,8 @@ RULE = Rule(
         "for callers you never meant to serve."
     ),
     fix=(
-        "Set `source_arn` to the calling resource: for API Gateway the API's `execution_arn` + "
+        "Grant the calling service's principal, not `*`, and set `source_arn` to the calling "
+        "resource: for API Gateway the API's `execution_arn` + "
         "`\"/*/*\"` (or a stage's `execution_arn` + `\"/*\"`), for S3 the bucket's `arn` (with "
         "`source_account`), for EventBridge the rule's `arn`."
     ),
@@ -129,6 +135,15 @@ aws.s3.BucketNotification(
     lambda_functions=[{"lambda_function_arn": handler.arn, "events": ["s3:ObjectCreated:*"]}],
 )
 ''', flagged=("from-s3",), note="S3 principal without source: any bucket may invoke"),
+        Example(ex.LAMBDA + ex.REST_ROUTE + ex.REST_DEPLOYMENT + ex.REST_STAGE + '''
+aws.lambda_.Permission(
+    "invoke",
+    action="lambda:InvokeFunction",
+    function=handler.name,
+    principal="*",
+    source_arn=pulumi.Output.concat(api.execution_arn, "/*/*"),
+)
+''', flagged=("invoke",), note="principal '*' where the service principal belongs"),
     ),
     good=(
         Example(ex.REST_COMPLETE, note="scoped to the API's execution ARN"),

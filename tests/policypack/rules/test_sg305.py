@@ -30,6 +30,9 @@ def messages(*resources) -> list[str]:
     (permission(sourceArn="arn:aws:execute-api:us-east-1:123456789012:*/*/*"), "with a wildcard API id"),
     (permission(sourceArn="arn:aws:execute-api:*"), "a wildcard that spans the account"),
     (permission("*", sourceArn="*"), "a wildcard that spans the account"),
+    (permission("*", sourceArn="arn:aws:execute-api:us-east-1:123456789012:abc123/*/*"),
+     "grants principal '*' instead of the calling service"),
+    (permission("*", sourceAccount="123456789012"), "grants principal '*'"),
     (permission("sns.amazonaws.com", sourceArn="arn:aws:sns:us-east-1:*:alerts"), "a wildcard account"),
 ])
 def test_unscoped_permissions(resource, fragment) -> None:
@@ -45,7 +48,6 @@ def test_unscoped_permissions(resource, fragment) -> None:
     permission(sourceArn=UNKNOWN),
     permission("s3.amazonaws.com", sourceAccount="123456789012"),
     permission("s3.amazonaws.com", sourceArn="arn:aws:s3:::uploads"),
-    permission("*", sourceArn="arn:aws:execute-api:us-east-1:123456789012:abc123/*/*"),
     permission("*", principalOrgId="o-abc123"),
     permission("*", action="lambda:InvokeFunctionUrl", functionUrlAuthType="NONE"),
     permission("*", invokedViaFunctionUrl=True),
