@@ -36,7 +36,7 @@ from policypack.rules import all_rules, rule_by_code_or_name
 UNUSED_CODE = "SG001"
 
 _NOQA = re.compile(
-    r"#\s*(?P<file>stackguard:\s*)?noqa\b(?::\s*(?P<codes>[\w-]+(?:\s*,?\s*[\w-]+)*))?",
+    r"#\s*(?P<file>stackguard:\s*)?noqa\b(?::\s*(?P<codes>[\w-]+(?:[\s,]+[\w-]+)*))?",
     re.IGNORECASE,
 )
 _SG_CODE = re.compile(r"^SG\d{3}$", re.IGNORECASE)
