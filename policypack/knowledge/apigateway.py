@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -314,7 +314,8 @@ def _body_edges(graph: ResourceGraph) -> Iterator[InvocationEdge]:
             for uri, uses_credentials in _body_lambda_uris(body):
                 literal = parse_invoke_arn(uri)
                 if literal is not None and literal.name is not None:
-                    yield InvocationEdge(api, api, _ref_from_literal(literal, functions), uses_credentials)
+                    ref = replace(_ref_from_literal(literal, functions), secret="body" in api.secret_props)
+                    yield InvocationEdge(api, api, ref, uses_credentials)
         elif body is UNKNOWN and depended:
             # The document is not known yet (preview): each Function it is built
             # from stands for an integration. A Role among its inputs suggests

@@ -122,14 +122,16 @@ class FunctionRef:
     qualifier: str | None = None
     qualifier_known: bool = True
     anything: bool = False  # could be any function
+    secret: bool = False  # read from a secret value: never print the literal parts
 
     @property
     def label(self) -> str:
-        """How to name the function in a message."""
-        labels = [f"'{f.name}'" for f in self.functions] + [f"'{n}'" for n in sorted(self.literal_names)]
-        text = ", ".join(labels) or "<unknown>"
+        """How to name the function in a message (literal parts of secrets redacted)."""
+        literal = ["[secret]"] if self.secret and self.literal_names else [
+            f"'{n}'" for n in sorted(self.literal_names)]
+        text = ", ".join([f"'{f.name}'" for f in self.functions] + literal) or "<unknown>"
         if self.qualifier_known and self.qualifier:
-            text += f" (qualifier '{self.qualifier}')"
+            text += " (qualifier [secret])" if self.secret else f" (qualifier '{self.qualifier}')"
         return text
 
     @property
@@ -230,6 +232,14 @@ def function_ref(graph: ResourceGraph, resource: Resource, prop: str,
     the literal then only adds the qualifier. A reference whose function is
     chosen at run time yields :data:`ANY_FUNCTION`.
     """
+    ref = _function_ref(graph, resource, prop, parse)
+    if ref is not None and prop in resource.secret_props:
+        ref = replace(ref, secret=True)
+    return ref
+
+
+def _function_ref(graph: ResourceGraph, resource: Resource, prop: str,
+                  parse: Callable[[str], LiteralFunction | None]) -> FunctionRef | None:
     value = resource.prop(prop)
     literal = parse(value) if isinstance(value, str) else None
     functions = graph.prop_targets(resource, prop, tokens.LAMBDA_FUNCTION)

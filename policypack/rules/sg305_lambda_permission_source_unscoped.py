@@ -37,9 +37,13 @@ def _public_function_url(permission: Resource) -> bool:
     """The permission AWS requires for a function URL with auth type NONE: public on purpose."""
     action = permission.prop("action")
     auth = permission.prop("functionUrlAuthType")
-    if isinstance(action, str) and action.lower() == "lambda:invokefunctionurl":
-        return auth is UNKNOWN or (isinstance(auth, str) and auth.upper() == "NONE")
-    return permission.prop("invokedViaFunctionUrl") not in (None, False)
+    may_be_public_auth = (auth is UNKNOWN or "functionUrlAuthType" in permission.unresolved
+                          or (isinstance(auth, str) and auth.upper() == "NONE"))
+    may_be_url_action = (action is UNKNOWN or "action" in permission.unresolved
+                         or (isinstance(action, str) and action.lower() == "lambda:invokefunctionurl"))
+    if may_be_url_action and may_be_public_auth:
+        return True
+    return _is_set(permission, "invokedViaFunctionUrl") and permission.prop("invokedViaFunctionUrl") is not False
 
 
 def _problem(permission: Resource) -> str | None:

@@ -188,3 +188,11 @@ def test_garbage_values_do_not_crash() -> None:
         res(tokens.LAMBDA_ALIAS, "g9", name=5, functionName=7),
     ]
     assert flagged(rest, fn, integration(rest, fn), *garbage) == ["integration"]
+
+
+def test_literal_function_from_a_secret_value_is_not_printed() -> None:
+    rest = api()
+    edge = replace(integration(rest, uri=invoke_arn(f"{FN_ARN}:live")), secret_props=frozenset({"uri"}))
+    [violation] = RULE.run(graph(rest, edge))
+    assert "orders" not in violation.message and "live" not in violation.message
+    assert "[secret]" in violation.message

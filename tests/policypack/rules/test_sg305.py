@@ -33,6 +33,8 @@ def messages(*resources) -> list[str]:
     (permission("*", sourceArn="arn:aws:execute-api:us-east-1:123456789012:abc123/*/*"),
      "grants principal '*' instead of the calling service"),
     (permission("*", sourceAccount="123456789012"), "grants principal '*'"),
+    (permission("*", action=UNKNOWN), "lets principal '*' invoke the function"),
+    (permission("*", invokedViaFunctionUrl=False), "lets principal '*' invoke the function"),
     (permission("sns.amazonaws.com", sourceArn="arn:aws:sns:us-east-1:*:alerts"), "a wildcard account"),
 ])
 def test_unscoped_permissions(resource, fragment) -> None:
@@ -51,6 +53,8 @@ def test_unscoped_permissions(resource, fragment) -> None:
     permission("*", principalOrgId="o-abc123"),
     permission("*", action="lambda:InvokeFunctionUrl", functionUrlAuthType="NONE"),
     permission("*", invokedViaFunctionUrl=True),
+    permission("*", action=UNKNOWN, functionUrlAuthType="NONE"),
+    replace(permission("*", functionUrlAuthType="NONE"), unresolved=frozenset({"action"})),
     permission("123456789012"),
     permission("arn:aws:iam::123456789012:role/caller"),
     permission(UNKNOWN),
