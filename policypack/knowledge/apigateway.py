@@ -30,11 +30,9 @@ from typing import Any
 from policypack.graph import UNKNOWN, Resource, ResourceGraph, known_str
 from policypack.knowledge import tokens
 from policypack.knowledge.lambda_permissions import (
-    ANY_FUNCTION,
     FunctionRef,
-    LiteralFunction,
-    function_name,
     function_ref,
+    literal_ref,
     parse_invoke_arn,
     parse_lambda_uri,
     resource_ref,
@@ -196,6 +194,11 @@ class ApiIndex:
         return apis[0] if apis and len(apis) == 1 else None
 
 
+def is_set(resource: Resource, prop: str) -> bool:
+    """Whether ``prop`` is given a value, known or not (unresolved counts as given)."""
+    return prop in resource.unresolved or resource.prop(prop) not in (None, "")
+
+
 def has_body(api: Resource) -> bool:
     """Whether the API is defined by an OpenAPI ``body`` (set, even if unknown)."""
     body = api.prop("body")
@@ -204,7 +207,7 @@ def has_body(api: Resource) -> bool:
 
 def is_quick_create(api: Resource) -> bool:
     """A v2 Api with ``target`` set: AWS creates its route, integration and stage."""
-    return api.prop("target") is not None or "target" in api.unresolved
+    return is_set(api, "target")
 
 
 def depends_transitively(graph: ResourceGraph, resource: Resource, type_prefix: str) -> set[str]:
@@ -241,27 +244,11 @@ class InvocationEdge:
     via_role: bool  # invokes with an IAM role (credentials): no Permission needed
 
 
-def _is_set(resource: Resource, prop: str) -> bool:
-    value = resource.prop(prop)
-    return prop in resource.unresolved or value is UNKNOWN or (value is not None and value != "")
-
-
 def _lambda_type(value: Any) -> bool | None:
     """Whether an integration type calls Lambda-capable AWS integrations (None: unknown)."""
     if value is UNKNOWN:
         return None
     return isinstance(value, str) and value.lower() in _LAMBDA_INTEGRATION_TYPES
-
-
-def _ref_from_literal(literal: LiteralFunction, candidates: list[Resource]) -> FunctionRef:
-    """A literal function, tied to the graph's Function of that name when there is one."""
-    if literal.name is None:
-        return ANY_FUNCTION
-    matching = tuple(f for f in candidates if function_name(f) == literal.name)
-    qualifier = literal.qualifier if literal.qualifier_known else None
-    literal_names = frozenset() if matching else frozenset({literal.name})
-    return FunctionRef(matching, frozenset({literal.name}), literal_names, False,
-                       qualifier, literal.qualifier_known)
 
 
 def _v1_integration_edges(graph: ResourceGraph, apis: ApiIndex) -> Iterator[InvocationEdge]:
@@ -271,7 +258,7 @@ def _v1_integration_edges(graph: ResourceGraph, apis: ApiIndex) -> Iterator[Invo
         ref = function_ref(graph, integration, "uri", parse_invoke_arn)
         if ref is None or ref.anything:
             continue
-        yield InvocationEdge(integration, apis.api_of(integration), ref, _is_set(integration, "credentials"))
+        yield InvocationEdge(integration, apis.api_of(integration), ref, is_set(integration, "credentials"))
 
 
 def _openapi_lambda_uris(document: dict[str, Any]) -> Iterator[tuple[str, bool]]:
@@ -314,7 +301,7 @@ def _body_edges(graph: ResourceGraph) -> Iterator[InvocationEdge]:
             for uri, uses_credentials in _body_lambda_uris(body):
                 literal = parse_invoke_arn(uri)
                 if literal is not None and literal.name is not None:
-                    ref = replace(_ref_from_literal(literal, functions), secret="body" in api.secret_props)
+                    ref = replace(literal_ref(literal, functions), secret="body" in api.secret_props)
                     yield InvocationEdge(api, api, ref, uses_credentials)
         elif body is UNKNOWN and depended:
             # The document is not known yet (preview): each Function it is built
@@ -331,20 +318,20 @@ def _v2_edges(graph: ResourceGraph, apis: ApiIndex) -> Iterator[InvocationEdge]:
     for integration in graph.of_type(tokens.V2_INTEGRATION):
         if not _lambda_type(integration.prop("integrationType")):
             continue
-        if _is_set(integration, "integrationSubtype"):
+        if is_set(integration, "integrationSubtype"):
             continue  # an AWS service integration (SQS-SendMessage, ...), not Lambda
         ref = function_ref(graph, integration, "integrationUri", parse_lambda_uri)
         if ref is None or ref.anything:
             continue
         yield InvocationEdge(integration, apis.api_of(integration), ref,
-                             _is_set(integration, "credentialsArn"))
+                             is_set(integration, "credentialsArn"))
     for api in graph.of_type(tokens.V2_API):
         if api.prop("target") is None:
             continue
         ref = function_ref(graph, api, "target", parse_lambda_uri)
         if ref is None or ref.anything:
             continue
-        yield InvocationEdge(api, api, ref, _is_set(api, "credentialsArn"))
+        yield InvocationEdge(api, api, ref, is_set(api, "credentialsArn"))
 
 
 def invocation_edges(graph: ResourceGraph, apis: ApiIndex | None = None) -> list[InvocationEdge]:

@@ -216,6 +216,14 @@ def _merge(refs: list[FunctionRef]) -> FunctionRef:
     )
 
 
+def literal_ref(literal: LiteralFunction, candidates: Iterable[Resource]) -> FunctionRef:
+    """A function named by a string, tied to the ``candidates`` Function of that name if any."""
+    if literal.name is None:
+        return ANY_FUNCTION
+    matching = [f for f in candidates if function_name(f) == literal.name]
+    return _ref(matching, literal.name, literal.qualifier, literal.qualifier_known)
+
+
 def resource_ref(graph: ResourceGraph, target: Resource) -> FunctionRef:
     """A reference to a Function or Alias resource itself (qualifier not known for a Function)."""
     if target.type == tokens.LAMBDA_ALIAS:

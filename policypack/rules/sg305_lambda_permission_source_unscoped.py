@@ -7,14 +7,9 @@ from typing import Any
 
 from policypack.graph import UNKNOWN, Resource, ResourceGraph, known_str
 from policypack.knowledge import tokens
-from policypack.knowledge.apigateway import parse_arn
+from policypack.knowledge.apigateway import is_set, parse_arn
 from policypack.rules import apigateway_examples as ex
 from policypack.rules.base import Example, Rule, Severity, Violation
-
-
-def _is_set(permission: Resource, prop: str) -> bool:
-    """Set to something, known or not (an unknown source still scopes)."""
-    return prop in permission.unresolved or permission.prop(prop) not in (None, "")
 
 
 def _wildcard_source(permission: Resource) -> str | None:
@@ -43,7 +38,7 @@ def _public_function_url(permission: Resource) -> bool:
                          or (isinstance(action, str) and action.lower() == "lambda:invokefunctionurl"))
     if may_be_url_action and may_be_public_auth:
         return True
-    return _is_set(permission, "invokedViaFunctionUrl") and permission.prop("invokedViaFunctionUrl") is not False
+    return is_set(permission, "invokedViaFunctionUrl") and permission.prop("invokedViaFunctionUrl") is not False
 
 
 def _problem(permission: Resource) -> str | None:
@@ -55,10 +50,10 @@ def _problem(permission: Resource) -> str | None:
     if wildcard:
         return (f"has source_arn {permission.display('sourceArn')} with {wildcard}, so "
                 f"resources in other accounts or other APIs may invoke the function")
-    scoped = _is_set(permission, "sourceArn") or _is_set(permission, "sourceAccount")
+    scoped = is_set(permission, "sourceArn") or is_set(permission, "sourceAccount")
     if principal == "*":
         # Org-wide grants and public function URLs need "*" by AWS's design.
-        if _is_set(permission, "principalOrgId") or _public_function_url(permission):
+        if is_set(permission, "principalOrgId") or _public_function_url(permission):
             return None
         if scoped:
             return ("grants principal '*' instead of the calling service: only its source "
