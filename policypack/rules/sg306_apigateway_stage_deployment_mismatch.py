@@ -24,8 +24,7 @@ def _mismatch(stage_side: tuple[set[str], str | None], deployment_side: tuple[se
     deployment_urns, deployment_id = deployment_side
     if stage_urns and deployment_urns:
         return not stage_urns & deployment_urns
-    if stage_urns or deployment_urns:
-        return False  # one side related by URN, the other not: not comparable
+    # Otherwise the ids themselves, when both are known (after deploy, or literal).
     return stage_id is not None and deployment_id is not None and stage_id != deployment_id
 
 

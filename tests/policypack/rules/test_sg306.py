@@ -1,4 +1,4 @@
-"""Focused cases for SG306: comparing by URN first, literal ids second, silence otherwise."""
+"""Focused cases for SG306: comparing by URN first, known ids second, silence otherwise."""
 
 from dataclasses import replace
 
@@ -41,7 +41,10 @@ def test_literal_ids_compared_only_when_neither_side_has_a_urn() -> None:
     assert flagged(dep, same) == []
     a = res(tokens.REST_API, "a")
     mixed = stage(a, dep)
-    assert flagged(a, dep, mixed) == []  # URN on one side, literal on the other: not comparable
+    assert flagged(a, dep, mixed) == []  # URN on one side, unknown value: not comparable
+    deployed = replace(mixed, props={**mixed.props, "restApi": "a1b2c3"})  # after deploy: the id
+    assert flagged(a, dep, deployed) == ["stage"]
+    assert flagged(a, dep, replace(mixed, props={**mixed.props, "restApi": "f6g7h8"})) == []
 
 
 def test_unknown_unresolved_and_dangling_are_silent() -> None:
