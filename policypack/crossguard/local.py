@@ -8,7 +8,9 @@ Pair it with :mod:`policypack.capture` to check a stack without the Pulumi CLI.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import gc
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +20,7 @@ from pulumi_policy import EnforcementLevel
 from pulumi_policy import policy as _policy_module
 
 from policypack import __version__
-from policypack.crossguard.pack import PACK_NAME
+from policypack.crossguard.pack import GC_THRESHOLD, PACK_NAME
 from policypack.crossguard.policies import build_policies
 
 _LEVELS = {
@@ -86,12 +88,28 @@ def configure_request(config: Mapping[str, Any] | None, policies) -> analyzer_pb
     return request
 
 
+# Evaluating a large stack allocates millions of short-lived, acyclic objects
+# (protobuf dicts, proxies); with the default thresholds the cyclic collector
+# rescans the growing heap so often that time grows superlinearly with the
+# stack (10k resources: 8.0 s instead of 4.2 s).
+
+@contextlib.contextmanager
+def fewer_gc_passes() -> Iterator[None]:
+    previous = gc.get_threshold()
+    gc.set_threshold(max(GC_THRESHOLD, previous[0]), *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 def analyze_stack(request: analyzer_pb2.AnalyzeStackRequest,
                   config: Mapping[str, Any] | None = None) -> list[PolicyResult]:
     """Every violation the pack reports for the stack in ``request``."""
     servicer = _servicer()
     servicer.Configure(configure_request(config, build_policies()), None)
-    response = servicer.AnalyzeStack(request, None)
+    with fewer_gc_passes():
+        response = servicer.AnalyzeStack(request, None)
     results = []
     for diagnostic in response.diagnostics:
         # pulumi-policy prefixes the policy description; keep the violation itself.

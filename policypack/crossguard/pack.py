@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import gc
+
 from pulumi_policy import EnforcementLevel, PolicyPack
 
 from policypack import __version__
 from policypack.crossguard.policies import build_policies
 
+GC_THRESHOLD = 100_000
+
 PACK_NAME = "stackguard"
 
 
 def main() -> None:
+    # The pack process only serves analysis requests, which allocate many
+    # short-lived objects: collect less often (see local.GC_THRESHOLD).
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     PolicyPack(
         name=PACK_NAME,
         policies=build_policies(),

@@ -13,7 +13,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from policypack.crossguard.adapter import to_graph
+from policypack.crossguard import graph_cache
 from policypack.rules import runtime_rules
 from policypack.rules.base import Rule, Severity
 
@@ -41,7 +41,7 @@ def config_schema(rule: Rule) -> PolicyConfigSchema | None:
 
 def _validator(rule: Rule):
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        graph = to_graph(args.resources)
+        graph = graph_cache.graph_for(args.resources)
         try:
             violations = rule.run(graph, args.get_config())
         except Exception as error:  # a rule bug must not break the user's deployment
@@ -70,4 +70,5 @@ def build_policy(rule: Rule) -> StackValidationPolicy:
 
 
 def build_policies() -> list[StackValidationPolicy]:
+    graph_cache.install()
     return [build_policy(rule) for rule in runtime_rules()]

@@ -52,3 +52,15 @@ def test_every_runtime_rule_is_a_policy_named_from_the_catalog() -> None:
     assert set(policies) == {rule.name for rule in runtime_rules()}
     for rule in runtime_rules():
         assert policies[rule.name].description.startswith(f"[{rule.code}] ")
+
+
+def test_graph_is_built_once_per_analyze_stack(monkeypatch) -> None:
+    from policypack.crossguard import graph_cache
+
+    calls = []
+    original = graph_cache.to_graph
+    monkeypatch.setattr(graph_cache, "to_graph", lambda resources: calls.append(1) or original(resources))
+    analyze_stack(family_mismatch_stack("17.5"))
+    assert len(calls) == 1
+    analyze_stack(family_mismatch_stack("17.5"))
+    assert len(calls) == 2  # a new request gets a new graph
