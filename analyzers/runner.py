@@ -201,17 +201,34 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
     result.cache_hits = cache.hits if cache else 0
 
     reported = set(reported_paths) | shown_problems
-    visible = [
-        rules.adjust(finding)
-        for finding in raw
-        if finding.path in reported and rules.runs(finding.code, finding.path)
-    ]
-    split = suppressions.apply(visible, sources, rules.runs)
-    extra = [rules.adjust(f) for f in split.unused if rules.runs(f.code, f.path)]
-    result.suppressed = len(split.suppressed)
-    result.findings = sorted(_unique([*split.kept, *extra]), key=Finding.sort_key)
+    kept, suppressed = _finish([f for f in raw if f.path in reported], sources, rules)
+    result.findings, result.suppressed = kept, suppressed
     reported_paths.sort()
     return result
+
+
+def _finish(findings: Sequence[Finding], sources: Mapping[str, bytes], rules: _Filter) -> tuple[list[Finding], int]:
+    """Selection, per-file-ignores and severity, then # noqa (and SG001 for unused codes)."""
+    visible = [rules.adjust(finding) for finding in findings if rules.runs(finding.code, finding.path)]
+    split = suppressions.apply(visible, sources, rules.runs)
+    extra = [rules.adjust(f) for f in split.unused if rules.runs(f.code, f.path)]
+    return sorted(_unique([*split.kept, *extra]), key=Finding.sort_key), len(split.suppressed)
+
+
+def lint_sources(
+    sources: Mapping[str, str | bytes],
+    config: Config | None = None,
+    front_end: ModuleType | None = None,
+) -> list[Finding]:
+    """Lint in-memory files of one project (paths "/"-separated, relative to its root),
+    through the same pipeline as a run (selection, options, suppressions), without
+    discovery or cache: for rule examples and tests."""
+    config = config or Config()
+    front_end = front_end or load_front_end()
+    data = {path: text.encode() if isinstance(text, str) else text for path, text in sources.items()}
+    summaries = [front_end.summarize_file(path, source) for path, source in sorted(data.items())]
+    raw = list(front_end.analyze(summaries, _merge_options(config.options, {})))
+    return _finish(raw, data, _Filter(config, SelectionLayer(), Path.cwd()))[0]
 
 
 def _summaries(

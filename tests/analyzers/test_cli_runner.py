@@ -171,3 +171,11 @@ def test_too_large_file_is_not_read(tmp_path: Path, monkeypatch) -> None:
     assert codes(result) == [("big.py", "SG000", 1), ("small.py", "SG202", 1)]
     assert "too large to analyze (0.0 MiB; the limit is 0 MiB)" in result.findings[0].message
     assert fake.calls["summarize_file"] == 1
+
+
+def test_lint_sources_runs_the_same_pipeline_in_memory() -> None:
+    sources = {"__main__.py": "x = 1  # FAULT SG201\ny = 2  # FAULT SG202  # noqa: SG202\nz = 3  # noqa: SG203\n",
+               "lib/helpers.py": b"# FAULT SG101\n"}
+    findings = runner.lint_sources(sources, Config(ignore=("SG101",)), front_end=fake)
+    assert [(f.path, f.code, f.line) for f in findings] == [("__main__.py", "SG201", 1), ("__main__.py", "SG001", 3)]
+    assert fake.analyzed_groups == [["__main__.py", "lib/helpers.py"]]
