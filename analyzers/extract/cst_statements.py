@@ -1,0 +1,397 @@
+"""The one pass over a libcst module: statements, scopes, classes, imports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from analyzers.extract import flow, ir
+from analyzers.extract.cst_expressions import (
+    MUTATING_METHODS,
+    ExpressionConverter,
+    dotted_name,
+    param_names,
+)
+from analyzers.extract.summary import MethodInfo
+
+_AUGMENTED = {
+    cst.AddAssign: "+", cst.SubtractAssign: "-", cst.MultiplyAssign: "*", cst.DivideAssign: "/",
+    cst.FloorDivideAssign: "//", cst.ModuloAssign: "%", cst.PowerAssign: "**", cst.BitOrAssign: "|",
+    cst.BitAndAssign: "&", cst.BitXorAssign: "^", cst.LeftShiftAssign: "<<", cst.RightShiftAssign: ">>",
+    cst.MatrixMultiplyAssign: "@",
+}
+
+
+@dataclass
+class ClassBuilder:
+    qualname: str
+    name: str
+    node: cst.ClassDef
+    occurrence: int  # among classes of the same name, in source order
+    bases: tuple[ir.Expr, ...]
+    methods: dict[str, MethodInfo] = field(default_factory=dict)
+    assigned: dict[str, list[ir.Expr]] = field(default_factory=dict)  # self.<attr> = ...
+    added: dict[str, list[ir.Expr]] = field(default_factory=dict)  # self.<attr>.append(...)
+    class_attrs: dict[str, ir.Expr] = field(default_factory=dict)
+    init_params: tuple[str, ...] = ()
+
+    def self_attrs(self) -> dict[str, tuple[ir.Expr, ...]]:
+        attrs: dict[str, tuple[ir.Expr, ...]] = {}
+        for name in {**self.assigned, **self.added}:
+            values = tuple(self.assigned.get(name, ()))
+            additions = tuple(self.added.get(name, ()))
+            if additions:
+                base = values[0] if len(values) == 1 else ir.Alternatives(values) if values else ir.Seq("list", ())
+                values = (ir.Mutated(base, additions),)
+            attrs[name] = values
+        return attrs
+
+
+class StatementWalker(ExpressionConverter):
+    def __init__(self) -> None:
+        super().__init__()
+        self.classes: dict[str, ClassBuilder] = {}
+        self.class_occurrences: dict[str, int] = {}
+        self.star_imports: list[ir.Expr] = []
+        self._statements: dict[type, Callable[[Any], None]] = {
+            cst.SimpleStatementLine: lambda node: self._small_statements(node.body),
+            cst.Expr: self._expression_statement,
+            cst.Assign: self._assign,
+            cst.AnnAssign: self._ann_assign,
+            cst.AugAssign: self._aug_assign,
+            cst.Import: self._import,
+            cst.ImportFrom: self._import_from,
+            cst.Return: lambda node: self.expr(node.value) if node.value is not None else None,
+            cst.Raise: self._raise,
+            cst.Assert: lambda node: (self.expr(node.test), self.expr(node.msg) if node.msg else None),
+            cst.Global: lambda node: self.scope.global_names.update(n.name.value for n in node.names),
+            cst.Del: lambda node: None,
+            cst.Nonlocal: lambda node: None,
+            cst.Pass: lambda node: None,
+            cst.Break: lambda node: None,
+            cst.Continue: lambda node: None,
+            cst.FunctionDef: self._function_def,
+            cst.ClassDef: self._class_def,
+            cst.If: self._if,
+            cst.For: self._for,
+            cst.While: self._while,
+            cst.Try: self._try,
+            cst.With: self._with,
+        }
+        try_star = getattr(cst, "TryStar", None)
+        if try_star is not None:
+            self._statements[try_star] = self._try
+        match = getattr(cst, "Match", None)
+        if match is not None:
+            self._statements[match] = self._match
+
+    # --- blocks ---------------------------------------------------------------
+
+    def walk_module(self, module: cst.Module) -> None:
+        self.block(module.body)
+
+    def block(self, statements: Sequence[cst.CSTNode]) -> None:
+        for statement in statements:
+            handler = self._statements.get(type(statement))
+            if handler is not None:
+                handler(statement)
+            else:
+                self._unknown_statement(statement)
+
+    def suite(self, node: cst.BaseSuite | None) -> None:
+        if node is not None:
+            self.block(node.body)
+
+    def _small_statements(self, statements: Sequence[cst.BaseSmallStatement]) -> None:
+        self.block(statements)
+
+    def _unknown_statement(self, node: cst.CSTNode) -> None:
+        # A statement kind this walker does not model (new syntax): still record
+        # the calls inside it so nothing is silently missed.
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                self.expr(child)
+            elif isinstance(child, cst.BaseSuite):
+                self.suite(child)
+
+    @property
+    def env(self) -> dict[str, ir.Expr]:
+        return self.binding_scope().env
+
+    def _restore(self, bindings: dict[str, ir.Expr]) -> None:
+        env = self.env
+        env.clear()
+        env.update(bindings)
+
+    # --- simple statements ----------------------------------------------------
+
+    def _expression_statement(self, node: cst.Expr) -> None:
+        value = self.expr(node.value)
+        call = node.value
+        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
+            return
+        if call.func.attr.value not in MUTATING_METHODS or not isinstance(value, ir.Call):
+            return
+        additions = tuple(arg for arg in value.args) + tuple(v for _, v in value.kwargs)
+        self._mutate(call.func.value, additions)
+
+    def _mutate(self, target: cst.BaseExpression, additions: tuple[ir.Expr, ...]) -> None:
+        """``target`` (a name or ``self.attr``) was changed in place."""
+        if isinstance(target, cst.Name):
+            current = self.lookup(target.value)
+            if isinstance(current, ir.Global) and self.binding_scope().kind != flow.MODULE:
+                return  # a module-level container changed inside a function: not tracked
+            self.bind(target.value, ir.Mutated(current, additions))
+            return
+        if isinstance(target, cst.Attribute | cst.Subscript):
+            owner = target.value
+            if isinstance(target, cst.Attribute) and isinstance(owner, cst.Name):
+                builder = self._self_class(owner)
+                if builder is not None:
+                    builder.added.setdefault(target.attr.value, []).extend(additions)
+                    return
+            self._mutate(owner, additions)
+
+    def _self_class(self, node: cst.Name) -> ClassBuilder | None:
+        reference = self.lookup(node.value)
+        if isinstance(reference, ir.SelfRef):
+            return self.classes.get(reference.class_name)
+        return None
+
+    def assign_to_expression(self, target: cst.BaseExpression, value: ir.Expr) -> None:
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            builder = self._self_class(target.value)
+            if builder is not None:
+                builder.assigned.setdefault(target.attr.value, []).append(value)
+                return
+            self._mutate(target.value, (value,))
+            return
+        if isinstance(target, cst.Subscript):
+            self.expr(target)  # the index may hold calls
+            self._mutate(target.value, (value,))
+            return
+        if isinstance(target, cst.Attribute):
+            self._mutate(target.value, (value,))
+            return
+        self.expr(target)
+
+    def _stored(self, value: ir.Expr) -> ir.Expr:
+        """Store a value once so several targets share it."""
+        if isinstance(value, ir.Binding):
+            return value
+        self.bindings.append(value)
+        return ir.Binding(len(self.bindings) - 1)
+
+    def _assign(self, node: cst.Assign) -> None:
+        value = self._stored(self.expr(node.value))
+        for target in node.targets:
+            self.bind_target(target.target, value)
+        self._class_attribute(node.targets[0].target if len(node.targets) == 1 else None, value)
+
+    def _ann_assign(self, node: cst.AnnAssign) -> None:
+        if node.value is None:
+            return
+        value = self._stored(self.expr(node.value))
+        self.bind_target(node.target, value)
+        self._class_attribute(node.target, value)
+
+    def _class_attribute(self, target: cst.BaseExpression | None, value: ir.Expr) -> None:
+        scope = self.binding_scope()
+        if scope.kind == flow.CLASS and isinstance(target, cst.Name) and scope.class_name in self.classes:
+            self.classes[scope.class_name].class_attrs[target.value] = value
+
+    def _aug_assign(self, node: cst.AugAssign) -> None:
+        op = _AUGMENTED.get(type(node.operator), "?")
+        value = self.expr(node.value)
+        target = node.target
+        if isinstance(target, cst.Name):
+            self.bind(target.value, ir.BinOp(op, self.lookup(target.value), value))
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and (
+            builder := self._self_class(target.value)
+        ) is not None:
+            builder.added.setdefault(target.attr.value, []).append(value)
+        else:
+            self.assign_to_expression(target, value)
+
+    def _raise(self, node: cst.Raise) -> None:
+        if node.exc is not None:
+            self.expr(node.exc)
+        if node.cause is not None:
+            self.expr(node.cause.item)
+
+    # --- imports --------------------------------------------------------------
+
+    def _import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            module = dotted_name(alias.name) or ""
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.bind(alias.asname.name.value, ir.ImportModule(module))
+            else:
+                top = module.split(".", 1)[0]
+                self.bind(top, ir.ImportModule(top))
+
+    def _import_from(self, node: cst.ImportFrom) -> None:
+        module = dotted_name(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        if isinstance(node.names, cst.ImportStar):
+            if self.binding_scope().kind == flow.MODULE:
+                self.star_imports.append(ir.ImportFrom(module or "", "*", level))
+            return
+        for alias in node.names:
+            name = dotted_name(alias.name) or ""
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self.bind(local, ir.ImportFrom(module or "", name, level))
+
+    # --- definitions ----------------------------------------------------------
+
+    def _decorators(self, decorators: Sequence[cst.Decorator]) -> set[str]:
+        names = set()
+        for decorator in decorators:
+            self.expr(decorator.decorator)
+            dotted = dotted_name(decorator.decorator)
+            if dotted:
+                names.add(dotted.rsplit(".", 1)[-1])
+        return names
+
+    def _function_def(self, node: cst.FunctionDef) -> None:
+        decorators = self._decorators(node.decorators)
+        for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+            if param.default is not None:
+                self.expr(param.default)
+        outer = self.binding_scope()
+        name = node.name.value
+        qualname = f"{outer.qualname}.{name}" if outer.qualname else name
+        params = param_names(node.params)
+        in_class = outer.kind == flow.CLASS and outer.class_name in self.classes
+        scope = flow.Scope(flow.FUNCTION, qualname, params=params)
+        positional = [p.name.value for p in (*node.params.posonly_params, *node.params.params)]
+        if in_class:
+            scope.class_name = outer.class_name
+            scope.method = flow.MethodRecorder(name)
+        for param in params:
+            scope.env[param] = ir.Param(param)
+        if in_class and "staticmethod" not in decorators and positional:
+            scope.env[positional[0]] = ir.SelfRef(outer.class_name or "")
+        self.scopes.append(scope)
+        try:
+            self.block(node.body.body)
+        finally:
+            self.scopes.pop()
+        if in_class and scope.method is not None:
+            builder = self.classes[outer.class_name or ""]
+            recorder = scope.method
+            builder.methods[name] = MethodInfo(
+                name, recorder.registers_outputs, tuple(recorder.self_calls), recorder.passes_self)
+            if name == "__init__":
+                builder.init_params = tuple(positional[1:]) + tuple(
+                    p.name.value for p in node.params.kwonly_params)
+        self.bind(name, ir.FunctionRef(qualname), outer)
+
+    def _class_def(self, node: cst.ClassDef) -> None:
+        self._decorators(node.decorators)
+        bases = tuple(self.expr(arg.value) for arg in node.bases)
+        for keyword in node.keywords:
+            self.expr(keyword.value)
+        outer = self.binding_scope()
+        name = node.name.value
+        qualname = f"{outer.qualname}.{name}" if outer.qualname else name
+        occurrence = self.class_occurrences.get(name, 0)
+        self.class_occurrences[name] = occurrence + 1
+        builder = ClassBuilder(qualname, name, node, occurrence, bases)
+        self.classes[qualname] = builder
+        scope = flow.Scope(flow.CLASS, qualname, class_name=qualname)
+        self.scopes.append(scope)
+        try:
+            self.block(node.body.body)
+        finally:
+            self.scopes.pop()
+        self.bind(name, ir.ClassRef(qualname), outer)
+
+    # --- control flow ---------------------------------------------------------
+
+    def _if(self, node: cst.If) -> None:
+        self.expr(node.test)
+        before = dict(self.env)
+        self.suite(node.body)
+        after_body = dict(self.env)
+        self._restore(before)
+        if isinstance(node.orelse, cst.If):
+            self._if(node.orelse)
+        elif node.orelse is not None:
+            self.suite(node.orelse.body)
+        self._restore(flow.merge([after_body, self.env]))
+
+    def _loop_body(self, body: cst.BaseSuite, before: dict[str, ir.Expr], orelse: Any) -> None:
+        self.suite(body)
+        self._restore(flow.merge([before, self.env]))
+        if orelse is not None:
+            self.suite(orelse.body)
+
+    def _for(self, node: cst.For) -> None:
+        iterable = self.expr(node.iter)
+        before = dict(self.env)
+        self.bind_target(node.target, ir.Element(iterable))
+        self._loop_body(node.body, before, node.orelse)
+
+    def _while(self, node: cst.While) -> None:
+        self.expr(node.test)
+        self._loop_body(node.body, dict(self.env), node.orelse)
+
+    def _try(self, node: Any) -> None:
+        before = dict(self.env)
+        self.suite(node.body)
+        if node.orelse is not None:
+            self.suite(node.orelse.body)
+        after_body = dict(self.env)
+        paths = [after_body]
+        for handler in node.handlers:
+            self._restore(flow.merge([before, after_body]))
+            if handler.type is not None:
+                self.expr(handler.type)
+            if handler.name is not None and isinstance(handler.name.name, cst.Name):
+                self.bind(handler.name.name.value, ir.Opaque(resolved=True))
+            self.suite(handler.body)
+            paths.append(dict(self.env))
+        self._restore(flow.merge(paths))
+        if node.finalbody is not None:
+            self.suite(node.finalbody.body)
+
+    def _with(self, node: cst.With) -> None:
+        for item in node.items:
+            value = self.expr(item.item)
+            if item.asname is not None:
+                self.bind_target(item.asname.name, ir.Opaque((value,), resolved=True))
+        self.suite(node.body)
+
+    def _match(self, node: Any) -> None:
+        subject = self.expr(node.subject)
+        before = dict(self.env)
+        paths = [before]
+        for case in node.cases:
+            self._restore(before)
+            for capture in _pattern_captures(case.pattern):
+                self.bind(capture, ir.Opaque((subject,), resolved=True))
+            if case.guard is not None:
+                self.expr(case.guard)
+            self.suite(case.body)
+            paths.append(dict(self.env))
+        self._restore(flow.merge(paths))
+
+
+def _pattern_captures(pattern: cst.CSTNode) -> list[str]:
+    """Names a ``case`` pattern binds (without recursion: patterns may nest deeply)."""
+    names: list[str] = []
+    pending = [pattern]
+    while pending:
+        node = pending.pop()
+        for attribute in ("name", "rest"):
+            value = getattr(node, attribute, None)
+            if isinstance(value, cst.Name) and type(node).__name__ in ("MatchAs", "MatchStar", "MatchMapping"):
+                names.append(value.value)
+        pending.extend(child for child in node.children if type(child).__name__.startswith("Match"))
+    return names

@@ -1,0 +1,239 @@
+"""Symbolic expressions: what phase 1 records and phase 2 evaluates.
+
+Phase 1 sees one file and cannot know what an imported name means, so it
+records expressions with their names already tied to a scope: a binding made
+earlier in the same flow (``Binding``), a module-level name looked up later
+(``Global``), a function parameter (``Param``), ``self`` of a class
+(``SelfRef``). Phase 2 links modules and evaluates. Every node is a frozen,
+picklable dataclass so summaries can be cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+
+@dataclass(frozen=True)
+class Lit:
+    """A Python literal: str, bytes, int, float, complex, bool, None or Ellipsis."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Seq:
+    """A list, tuple or set display; items may be ``Star``."""
+
+    kind: str  # "list" | "tuple" | "set"
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Star:
+    """``*value`` inside a display or a call."""
+
+    value: Expr
+
+
+@dataclass(frozen=True)
+class MapDisplay:
+    """A dict display. A ``None`` key is a ``**spread`` of the value."""
+
+    entries: tuple[tuple[Expr | None, Expr], ...]
+
+
+@dataclass(frozen=True)
+class FormatPart:
+    value: Expr
+    conversion: str | None  # "r", "s", "a"
+    spec: Expr | None  # an FStr, or None
+
+
+@dataclass(frozen=True)
+class FStr:
+    parts: tuple[str | FormatPart, ...]
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: str  # "+", "-", "*", "/", "//", "%", "**", "|", "&", "^", "<<", ">>", "@"
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class UnaryOp:
+    op: str  # "-", "+", "not", "~"
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    op: str  # "and" | "or"
+    values: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Compare:
+    left: Expr
+    ops: tuple[str, ...]  # "==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not"
+    comparators: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class IfElse:
+    test: Expr
+    body: Expr
+    orelse: Expr
+
+
+@dataclass(frozen=True)
+class Attr:
+    base: Expr
+    name: str
+
+
+@dataclass(frozen=True)
+class Subscript:
+    base: Expr
+    index: Expr
+
+
+@dataclass(frozen=True)
+class Slice:
+    lower: Expr | None
+    upper: Expr | None
+    step: Expr | None
+
+
+@dataclass(frozen=True)
+class Call:
+    func: Expr
+    args: tuple[Expr, ...]  # may hold Star
+    kwargs: tuple[tuple[str | None, Expr], ...]  # None name: a **spread
+    site: int | None = None  # index into FileSummary.calls when a possible resource constructor
+
+
+@dataclass(frozen=True)
+class Lambda:
+    body: Expr
+
+
+@dataclass(frozen=True)
+class Comprehension:
+    """A list/set/dict comprehension or generator: evaluated as an unknown collection."""
+
+    kind: str
+    element: Expr
+    sources: tuple[Expr, ...]  # the iterables and conditions
+
+
+# --- names, already tied to their scope ------------------------------------
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A value assigned earlier in the same flow: ``FileSummary.bindings[index]``."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class Global:
+    """A module-level name of this file, as it stands once the module has run."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of the enclosing function: unknown here."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class LambdaParam:
+    """A lambda's or ``apply`` callback's parameter: an unknown value, but not an unresolved one."""
+
+
+@dataclass(frozen=True)
+class SelfRef:
+    """``self`` (or ``cls``) inside a method of ``class_name`` (a qualified name in this file)."""
+
+    class_name: str
+
+
+@dataclass(frozen=True)
+class SuperRef:
+    """``super()`` inside a method of ``class_name``."""
+
+    class_name: str
+
+
+@dataclass(frozen=True)
+class ImportModule:
+    """``import a.b`` (binds ``a`` → module "a") or ``import a.b as x`` (module "a.b")."""
+
+    module: str
+
+
+@dataclass(frozen=True)
+class ImportFrom:
+    """``from module import name``; ``level`` counts the leading dots."""
+
+    module: str
+    name: str
+    level: int
+
+
+@dataclass(frozen=True)
+class ClassRef:
+    qualname: str
+
+
+@dataclass(frozen=True)
+class FunctionRef:
+    qualname: str
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    """One of several values (branches of an ``if``, a loop that may not run)."""
+
+    options: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Element:
+    """One element of an iterable (a loop or comprehension variable)."""
+
+    iterable: Expr
+
+
+@dataclass(frozen=True)
+class Mutated:
+    """A container changed after it was built (``append``, ``d[k] = v``, ``x.attr = v``)."""
+
+    base: Expr
+    additions: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """Something not modelled. ``resolved`` says whether it can hide references
+    the analyzer does not see; ``parts`` still contribute their references."""
+
+    parts: tuple[Expr, ...] = ()
+    resolved: bool = False
+
+
+# A Union (not ``X | Y``) because the names are forward references at this point.
+Expr = Union[  # noqa: UP007
+    Lit, Seq, Star, MapDisplay, FStr, BinOp, UnaryOp, BoolOp, Compare, IfElse, Attr, Subscript, Slice,
+    Call, Lambda, Comprehension, Binding, Global, Param, LambdaParam, SelfRef, SuperRef, ImportModule,
+    ImportFrom, ClassRef, FunctionRef, Alternatives, Element, Mutated, Opaque,
+]
+
+UNRESOLVED = Opaque()

@@ -1,0 +1,36 @@
+"""Phase 1 entry: one file's bytes → its FileSummary, never raising."""
+
+from __future__ import annotations
+
+from analyzers.extract.ast_constants import summarize_constants
+from analyzers.extract.positions import AstSpans
+from analyzers.extract.source import MAX_BOOLEAN_OPERANDS, check_syntax, decode, split_lines
+from analyzers.extract.summary import FileSummary, ParseProblem
+
+# A file that never mentions pulumi cannot create resources or components.
+PULUMI_MARKER = "pulumi"
+
+
+def summarize(path: str, source: bytes) -> FileSummary:
+    text, problem = decode(source)
+    if problem is not None or text is None:
+        return FileSummary(path, problems=(problem,) if problem else ())
+    tree, problem = check_syntax(text)
+    if problem is not None or tree is None:
+        return FileSummary(path, problems=(problem,) if problem else ())
+    if PULUMI_MARKER not in text:
+        return summarize_constants(path, tree)
+    try:
+        spans = AstSpans(tree, split_lines(text))
+    except RecursionError:
+        return FileSummary(path, problems=(ParseProblem(1, 1, "expressions are nested too deeply to analyze"),))
+    operands, line, column = spans.longest_boolean
+    if operands > MAX_BOOLEAN_OPERANDS:
+        return FileSummary(path, problems=(ParseProblem(
+            line, column, f"a boolean expression with {operands} operands is too long to analyze"),))
+    from analyzers.extract.cst_summary import summarize_pulumi_file  # imports libcst
+
+    try:
+        return summarize_pulumi_file(path, text, spans)
+    except RecursionError:
+        return FileSummary(path, problems=(ParseProblem(1, 1, "expressions are nested too deeply to analyze"),))

@@ -1,0 +1,83 @@
+"""What phase 1 records about one file (picklable; cached by content hash)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from analyzers.extract.ir import Call, Expr
+
+
+@dataclass(frozen=True)
+class Span:
+    """A source range: 1-based lines and columns, ``end_column`` exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """Why a file could not be analysed (an SG000 finding)."""
+
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """A call that may construct a resource: ``Name(...)`` whose name is CapWords.
+
+    Whether it really is a resource is decided in phase 2, once imports and
+    classes of the whole project are known.
+    """
+
+    call: Call
+    span: Span
+    class_name: str | None  # qualified name of the class the call is lexically inside
+    method: str | None  # the method of that class it is directly inside
+    function: str | None  # qualified name of the enclosing function, if any
+    params: tuple[str, ...]  # parameters of the enclosing function
+
+
+@dataclass(frozen=True)
+class MethodInfo:
+    name: str
+    registers_outputs: bool  # calls self.register_outputs(...)
+    self_calls: tuple[str, ...]  # self.name(...) → "name"; super().name(...) → "super:name"
+    passes_self: bool  # hands ``self`` to a function the analyzer does not follow
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    qualname: str
+    name: str
+    span: Span  # the class name in its ``class`` statement
+    bases: tuple[Expr, ...]
+    methods: Mapping[str, MethodInfo]
+    self_attrs: Mapping[str, tuple[Expr, ...]]  # every value assigned/appended to self.<attr>
+    class_attrs: Mapping[str, Expr]
+    init_params: tuple[str, ...]  # __init__ parameters after self (empty when not defined)
+    type_tokens: tuple[Expr, ...]  # first argument of super().__init__(...) calls
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    """Phase 1's result for one file: a pure function of (relative path, source bytes).
+
+    ``path`` is "/"-separated and relative to the analysis root. Files that
+    never mention pulumi are summarized cheaply: only their module-level
+    names (constants other modules may import) are recorded.
+    """
+
+    path: str
+    problems: tuple[ParseProblem, ...] = ()
+    bindings: tuple[Expr, ...] = ()
+    globals: Mapping[str, Expr] = field(default_factory=dict)
+    star_imports: tuple[Expr, ...] = ()  # ImportModule / ImportFrom of ``from x import *``
+    calls: tuple[CallSite, ...] = ()
+    classes: Mapping[str, ClassInfo] = field(default_factory=dict)
+    pulumi: bool = False  # parsed as a Pulumi program (mentions pulumi)

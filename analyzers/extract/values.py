@@ -1,0 +1,104 @@
+"""What phase 2 computes for an expression: a value plus what it refers to.
+
+``data`` is a plain Python value (str, int, list, dict, ...) that may contain
+:data:`UNKNOWN`; ``deps`` are the graph nodes (resources, components) the
+value refers to, which become property dependencies; ``unresolved`` says the
+expression held something the analyzer could not follow (a parameter, a
+call into project code), so its references may be incomplete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from policypack.graph import UNKNOWN
+
+# Kinds of values
+DATA = "data"  # a plain value (possibly UNKNOWN)
+MODULE = "module"  # a module of the project: ref = its key (a path, or "dir/" for a namespace package)
+EXTERNAL = "external"  # something outside the project: ref = dotted path ("pulumi_aws.rds.Instance")
+RESOURCE = "resource"  # a resource object: ref = its graph node key
+SELF = "self"  # ``self`` in a method: ref = class key
+SUPER = "super"  # ``super()`` in a method: ref = class key
+CLASS = "class"  # a project class: ref = class key
+FUNCTION = "function"  # a project function or a lambda (ref = None)
+INSTANCE = "instance"  # an instance of a plain project class: ref = (class key, {kwarg: Val})
+OPTIONS = "options"  # pulumi.ResourceOptions: ref = options.Options
+CONFIG = "config"  # a pulumi.Config object
+ARGS = "args"  # an SDK input type (``InstanceArgs(...)``): ref = ((name, Val), ...)
+
+ClassKey = tuple[str, str]  # (module path, class qualname)
+
+
+@dataclass(frozen=True)
+class Val:
+    kind: str
+    data: Any = UNKNOWN
+    ref: Any = None
+    deps: frozenset[str] = frozenset()
+    unresolved: bool = False
+    secret: bool = False
+    param: str | None = None  # set when the value is exactly a function parameter
+
+    @property
+    def known(self) -> bool:
+        return self.kind == DATA and is_fully_known(self.data)
+
+
+UNRESOLVED = Val(DATA, unresolved=True)
+UNKNOWN_VALUE = Val(DATA)
+
+
+def data(value: Any, parts: Iterable[Val] = ()) -> Val:
+    """A plain value whose references/flags are those of ``parts``."""
+    deps: frozenset[str] = frozenset()
+    unresolved = secret = False
+    for part in parts:
+        if part.deps:
+            deps = deps | part.deps
+        unresolved = unresolved or part.unresolved
+        secret = secret or part.secret
+    return Val(DATA, value, None, deps, unresolved, secret)
+
+
+def unknown(parts: Iterable[Val] = ()) -> Val:
+    return data(UNKNOWN, parts)
+
+
+def with_flags(val: Val, *, unresolved: bool = False, secret: bool = False, deps: frozenset[str] = frozenset()
+               ) -> Val:
+    if not (unresolved or secret or deps):
+        return val
+    return replace(val, unresolved=val.unresolved or unresolved, secret=val.secret or secret,
+                   deps=val.deps | deps)
+
+
+def is_fully_known(value: Any) -> bool:
+    """No UNKNOWN anywhere inside (iteratively, containers may be large)."""
+    pending = [value]
+    while pending:
+        current = pending.pop()
+        if current is UNKNOWN:
+            return False
+        if isinstance(current, dict):
+            pending.extend(current.values())
+            pending.extend(current.keys())
+        elif isinstance(current, list | tuple | set | frozenset):
+            pending.extend(current)
+    return True
+
+
+def as_data(val: Val) -> Val:
+    """The value as the engine would see it in a prop (resources become their ids)."""
+    if val.kind == DATA:
+        return val
+    if val.kind == ARGS:
+        from analyzers.extract.naming import camel_case
+
+        entries = dict(val.ref or ())
+        converted = {camel_case(key): as_data(item) for key, item in entries.items()}
+        result = {key: item.data for key, item in converted.items()}
+        return data(result, [val, *converted.values()])
+    return Val(DATA, UNKNOWN, None, val.deps, val.unresolved, val.secret)
