@@ -177,6 +177,7 @@ def summarize_constants(path: str, tree: ast.Module) -> FileSummary:
     return FileSummary(
         path=path,
         bindings=tuple(walker.bindings),
+        binding_owners=("",) * len(walker.bindings),
         globals=dict(walker.env),
         star_imports=tuple(walker.star_imports),
         classes=walker.classes,

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analyzers.extract import naming
+from analyzers.extract.contexts import Context
 from analyzers.extract.cst_expressions import SUPER_PREFIX
-from analyzers.extract.evaluate import PULUMI_COMPONENT_BASES, Evaluator, class_node_key
+from analyzers.extract.evaluate import PULUMI_COMPONENT_BASES, Evaluator
 from analyzers.extract.values import CLASS, EXTERNAL, ClassKey, Val, as_data
 
 _CUSTOM_BASES = frozenset({"pulumi.CustomResource", "pulumi.resource.CustomResource"})
@@ -32,7 +33,6 @@ class ComponentIndex:
         self._bases: dict[ClassKey, list[Val]] = {}
         self._kinds: dict[ClassKey, ClassKind] = {}
         self._mro: dict[ClassKey, list[ClassKey]] = {}
-        self._by_node: dict[str, ClassKey] = {}
         self.classes: list[ClassKey] = [
             (path, qualname) for path, module in sorted(evaluator.modules.items()) for qualname in module.classes
         ]
@@ -42,7 +42,7 @@ class ComponentIndex:
             info = self.ev.class_info(key)
             module = self.ev.modules.get(key[0])
             self._bases[key] = [] if info is None or module is None else [
-                self.ev.eval(base, module) for base in info.bases]
+                self.ev.eval(base, module, self.ev.root) for base in info.bases]
         return self._bases[key]
 
     def mro(self, key: ClassKey) -> list[ClassKey]:
@@ -82,8 +82,6 @@ class ComponentIndex:
             if found.kind is not None:
                 break
         self._kinds[key] = found
-        if found.kind == naming.COMPONENT:
-            self._by_node[class_node_key(key)] = key
         return found
 
     def is_component(self, key: ClassKey) -> bool:
@@ -92,11 +90,9 @@ class ComponentIndex:
     def components(self) -> list[ClassKey]:
         return [key for key in self.classes if self.is_component(key)]
 
-    def class_of_node(self, node: str) -> ClassKey | None:
-        return self._by_node.get(node)
-
-    def token(self, key: ClassKey) -> str:
-        """The type token from ``super().__init__("pkg:mod:Name", ...)``, searching bases."""
+    def token(self, key: ClassKey, context: Context | None = None) -> str:
+        """The type token from ``super().__init__("pkg:mod:Name", ...)``, searching bases
+        (evaluated in the instance's constructor run when there is one)."""
         kind = self.kind(key)
         for owner in self.mro(key):
             info = self.ev.class_info(owner)
@@ -104,7 +100,7 @@ class ComponentIndex:
             if info is None or module is None:
                 continue
             for expr in info.type_tokens:
-                value = as_data(self.ev.eval(expr, module))
+                value = as_data(self.ev.eval(expr, module, context or self.ev.root))
                 if isinstance(value.data, str) and value.data.count(":") >= 2:
                     return value.data
         if kind.token:

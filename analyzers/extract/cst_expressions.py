@@ -45,7 +45,7 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
 class PendingCall:
     """A possible resource constructor call, waiting for its source span."""
 
-    __slots__ = ("call", "class_name", "dotted", "function", "method", "node", "occurrence", "params")
+    __slots__ = ("call", "class_name", "dotted", "function", "method", "node", "occurrence", "owner", "params")
 
     def __init__(self, **fields: Any) -> None:
         for key, value in fields.items():
@@ -57,6 +57,10 @@ class ExpressionConverter:
 
     def __init__(self) -> None:
         self.bindings: list[ir.Expr] = []
+        self.binding_owners: list[str] = []
+        # The function or unrolled loop whose body is being walked ("" = module level).
+        self.owners: list[str] = [""]
+        self.invocations: list[tuple[str, ir.Call]] = []
         self.scopes: list[flow.Scope] = [flow.Scope(flow.MODULE, "")]
         self.pending_calls: list[PendingCall] = []
         self.call_occurrences: dict[str, int] = {}
@@ -123,21 +127,37 @@ class ExpressionConverter:
                 return scope
         return self.scopes[0]
 
+    @property
+    def owner(self) -> str:
+        return self.owners[-1]
+
+    def store(self, value: ir.Expr) -> ir.Binding:
+        """Record a value once (owned by the current function/loop) and refer to it."""
+        if isinstance(value, ir.Binding):
+            return value
+        self.bindings.append(value)
+        self.binding_owners.append(self.owner)
+        return ir.Binding(len(self.bindings) - 1)
+
     def bind(self, name: str, value: ir.Expr, scope: flow.Scope | None = None) -> ir.Expr:
         scope = scope or self.binding_scope()
-        if isinstance(value, ir.Binding | ir.Param | ir.SelfRef | ir.LambdaParam):
-            reference = value
+        if isinstance(value, ir.Param | ir.SelfRef | ir.LambdaParam | ir.ImportModule | ir.ImportFrom
+                      | ir.ClassRef | ir.FunctionRef):
+            reference: ir.Expr = value
         else:
-            reference = ir.Binding(len(self.bindings))
-            self.bindings.append(value)
+            reference = self.store(value)
         scope.env[name] = reference
         return reference
 
     def current_class(self) -> str | None:
         """The class the innermost method belongs to (for ``super()``)."""
+        method = self.method_scope()
+        return method.class_name if method is not None else None
+
+    def method_scope(self) -> flow.Scope | None:
         for scope in reversed(self.scopes):
             if scope.method is not None:
-                return scope.class_name
+                return scope
         return None
 
     def current_method(self) -> flow.MethodRecorder | None:
@@ -371,10 +391,11 @@ class ExpressionConverter:
         if dotted is not None:
             occurrence = self.call_occurrences.get(dotted, 0)
             self.call_occurrences[dotted] = occurrence + 1
-        if isinstance(node.func, cst.Name) and node.func.value == "super" and self.current_class():
+        method_scope = self.method_scope()
+        if isinstance(node.func, cst.Name) and node.func.value == "super" and method_scope is not None:
             for arg in node.args:
                 self.expr(arg.value)
-            return ir.SuperRef(self.current_class() or "")
+            return ir.SuperRef(method_scope.class_name or "", method_scope.qualname)
         func = self.expr(node.func)
         args: list[ir.Expr] = []
         kwargs: list[tuple[str | None, ir.Expr]] = []
@@ -389,24 +410,24 @@ class ExpressionConverter:
             else:
                 args.append(value)
         site = None
-        if dotted is not None:
-            last = dotted.rsplit(".", 1)[-1]
-            named = any(isinstance(a, ir.Star) for a in args[:1]) or bool(args) or any(
-                key == "resource_name" for key, _ in kwargs)
-            if is_class_name(last) and not is_input_type(last) and named:
-                site = len(self.pending_calls)
-                function = self.enclosing_function()
-                method = self.current_method()
-                self.pending_calls.append(PendingCall(
-                    call=None, node=node, dotted=dotted, occurrence=occurrence,
-                    class_name=self.enclosing_class(),
-                    method=method.name if method is not None else None,
-                    function=function.qualname if function is not None else None,
-                    params=function.params if function is not None else (),
-                ))
+        last = dotted.rsplit(".", 1)[-1] if dotted is not None else ""
+        if is_class_name(last) and not is_input_type(last):
+            site = len(self.pending_calls)
+            function = self.enclosing_function()
+            method = self.current_method()
+            self.pending_calls.append(PendingCall(
+                call=None, node=node, dotted=dotted, occurrence=occurrence,
+                class_name=self.enclosing_class(),
+                method=method.name if method is not None else None,
+                function=function.qualname if function is not None else None,
+                params=function.params if function is not None else (),
+                owner=self.owner,
+            ))
         call = ir.Call(func, tuple(args), tuple(kwargs), site)
         if site is not None:
             self.pending_calls[site].call = call
+        elif dotted is not None or (isinstance(func, ir.Attr) and isinstance(func.base, ir.SuperRef)):
+            self.invocations.append((self.owner, call))
         self._record_method_effects(func, args, kwargs)
         self._record_type_token(func, args, kwargs)
         return call

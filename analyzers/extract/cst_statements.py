@@ -1,8 +1,9 @@
-"""The one pass over a libcst module: statements, scopes, classes, imports."""
+"""The one pass over a libcst module: statements, scopes, classes, functions, loops."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from analyzers.extract.cst_expressions import (
     dotted_name,
     param_names,
 )
-from analyzers.extract.summary import MethodInfo
+from analyzers.extract.summary import FunctionInfo, LoopInfo, MethodInfo, ReturnPath
 
 _AUGMENTED = {
     cst.AddAssign: "+", cst.SubtractAssign: "-", cst.MultiplyAssign: "*", cst.DivideAssign: "/",
@@ -36,6 +37,7 @@ class ClassBuilder:
     assigned: dict[str, list[ir.Expr]] = field(default_factory=dict)  # self.<attr> = ...
     added: dict[str, list[ir.Expr]] = field(default_factory=dict)  # self.<attr>.append(...)
     class_attrs: dict[str, ir.Expr] = field(default_factory=dict)
+    fields: list[str] = field(default_factory=list)
     init_params: tuple[str, ...] = ()
 
     def self_attrs(self) -> dict[str, tuple[ir.Expr, ...]]:
@@ -55,24 +57,27 @@ class StatementWalker(ExpressionConverter):
         super().__init__()
         self.classes: dict[str, ClassBuilder] = {}
         self.class_occurrences: dict[str, int] = {}
+        self.functions: dict[str, FunctionInfo] = {}
+        self.loops: dict[str, LoopInfo] = {}
         self.star_imports: list[ir.Expr] = []
+        self._dead = False  # the current path has returned/raised/broken out
         self._statements: dict[type, Callable[[Any], None]] = {
-            cst.SimpleStatementLine: lambda node: self._small_statements(node.body),
+            cst.SimpleStatementLine: lambda node: self.block(node.body),
             cst.Expr: self._expression_statement,
             cst.Assign: self._assign,
             cst.AnnAssign: self._ann_assign,
             cst.AugAssign: self._aug_assign,
             cst.Import: self._import,
             cst.ImportFrom: self._import_from,
-            cst.Return: lambda node: self.expr(node.value) if node.value is not None else None,
+            cst.Return: self._return,
             cst.Raise: self._raise,
             cst.Assert: lambda node: (self.expr(node.test), self.expr(node.msg) if node.msg else None),
             cst.Global: lambda node: self.scope.global_names.update(n.name.value for n in node.names),
             cst.Del: lambda node: None,
             cst.Nonlocal: lambda node: None,
             cst.Pass: lambda node: None,
-            cst.Break: lambda node: None,
-            cst.Continue: lambda node: None,
+            cst.Break: self._jump,
+            cst.Continue: self._jump,
             cst.FunctionDef: self._function_def,
             cst.ClassDef: self._class_def,
             cst.If: self._if,
@@ -105,9 +110,6 @@ class StatementWalker(ExpressionConverter):
         if node is not None:
             self.block(node.body)
 
-    def _small_statements(self, statements: Sequence[cst.BaseSmallStatement]) -> None:
-        self.block(statements)
-
     def _unknown_statement(self, node: cst.CSTNode) -> None:
         # A statement kind this walker does not model (new syntax): still record
         # the calls inside it so nothing is silently missed.
@@ -126,6 +128,33 @@ class StatementWalker(ExpressionConverter):
         env.clear()
         env.update(bindings)
 
+    def _function_scope(self) -> flow.Scope | None:
+        scope = self.binding_scope()
+        return scope if scope.kind == flow.FUNCTION else None
+
+    @contextmanager
+    def _guarded(self, test: ir.Expr | None, holds: bool) -> Iterator[None]:
+        scope = self._function_scope()
+        if scope is None or test is None:
+            yield
+            return
+        scope.guards.append((test, holds))
+        try:
+            yield
+        finally:
+            scope.guards.pop()
+
+    @contextmanager
+    def _uncertain(self) -> Iterator[None]:
+        scope = self._function_scope()
+        if scope is not None:
+            scope.uncertain += 1
+        try:
+            yield
+        finally:
+            if scope is not None:
+                scope.uncertain -= 1
+
     # --- simple statements ----------------------------------------------------
 
     def _expression_statement(self, node: cst.Expr) -> None:
@@ -135,23 +164,27 @@ class StatementWalker(ExpressionConverter):
             return
         if call.func.attr.value not in MUTATING_METHODS or not isinstance(value, ir.Call):
             return
-        additions = tuple(arg for arg in value.args) + tuple(v for _, v in value.kwargs)
-        self._mutate(call.func.value, additions)
+        additions = tuple(value.args) + tuple(v for _, v in value.kwargs)
+        self._mutate(call.func.value, additions, call.func.attr.value)
 
-    def _mutate(self, target: cst.BaseExpression, additions: tuple[ir.Expr, ...]) -> None:
+    def _mutate(self, target: cst.BaseExpression, additions: tuple[ir.Expr, ...], method: str = "",
+                key: ir.Expr | None = None) -> None:
         """``target`` (a name or ``self.attr``) was changed in place."""
         if isinstance(target, cst.Name):
             current = self.lookup(target.value)
             if isinstance(current, ir.Global) and self.binding_scope().kind != flow.MODULE:
                 return  # a module-level container changed inside a function: not tracked
-            self.bind(target.value, ir.Mutated(current, additions))
+            if key is not None and len(additions) == 1:
+                self.bind(target.value, ir.Stored(current, key, additions[0]))
+            else:
+                self.bind(target.value, ir.Mutated(current, additions, method))
             return
         if isinstance(target, cst.Attribute | cst.Subscript):
             owner = target.value
             if isinstance(target, cst.Attribute) and isinstance(owner, cst.Name):
                 builder = self._self_class(owner)
                 if builder is not None:
-                    builder.added.setdefault(target.attr.value, []).extend(additions)
+                    builder.added.setdefault(target.attr.value, []).extend(self.store(a) for a in additions)
                     return
             self._mutate(owner, additions)
 
@@ -165,36 +198,36 @@ class StatementWalker(ExpressionConverter):
         if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
             builder = self._self_class(target.value)
             if builder is not None:
-                builder.assigned.setdefault(target.attr.value, []).append(value)
+                builder.assigned.setdefault(target.attr.value, []).append(self.store(value))
                 return
             self._mutate(target.value, (value,))
             return
         if isinstance(target, cst.Subscript):
-            self.expr(target)  # the index may hold calls
-            self._mutate(target.value, (value,))
+            index = self.expr(target)  # the index may hold calls
+            key = index.index if isinstance(index, ir.Subscript) and not isinstance(
+                index.index, ir.Slice | ir.Seq) else None
+            self._mutate(target.value, (value,), key=key)
             return
         if isinstance(target, cst.Attribute):
             self._mutate(target.value, (value,))
             return
         self.expr(target)
 
-    def _stored(self, value: ir.Expr) -> ir.Expr:
-        """Store a value once so several targets share it."""
-        if isinstance(value, ir.Binding):
-            return value
-        self.bindings.append(value)
-        return ir.Binding(len(self.bindings) - 1)
-
     def _assign(self, node: cst.Assign) -> None:
-        value = self._stored(self.expr(node.value))
+        value = self.store(self.expr(node.value))
         for target in node.targets:
             self.bind_target(target.target, value)
         self._class_attribute(node.targets[0].target if len(node.targets) == 1 else None, value)
 
     def _ann_assign(self, node: cst.AnnAssign) -> None:
+        scope = self.binding_scope()
+        if scope.kind == flow.CLASS and isinstance(node.target, cst.Name) and scope.class_name in self.classes:
+            fields = self.classes[scope.class_name].fields
+            if node.target.value not in fields:
+                fields.append(node.target.value)
         if node.value is None:
             return
-        value = self._stored(self.expr(node.value))
+        value = self.store(self.expr(node.value))
         self.bind_target(node.target, value)
         self._class_attribute(node.target, value)
 
@@ -212,15 +245,29 @@ class StatementWalker(ExpressionConverter):
         elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and (
             builder := self._self_class(target.value)
         ) is not None:
-            builder.added.setdefault(target.attr.value, []).append(value)
+            builder.added.setdefault(target.attr.value, []).append(self.store(value))
         else:
             self.assign_to_expression(target, value)
+
+    def _return(self, node: cst.Return) -> None:
+        value = self.expr(node.value) if node.value is not None else ir.Lit(None)
+        self._exit(value)
 
     def _raise(self, node: cst.Raise) -> None:
         if node.exc is not None:
             self.expr(node.exc)
         if node.cause is not None:
             self.expr(node.cause.item)
+        self._exit(None)
+
+    def _exit(self, value: ir.Expr | None) -> None:
+        scope = self._function_scope()
+        if scope is not None and not self._dead:
+            scope.returns.append(ReturnPath(value, tuple(scope.guards), scope.uncertain == 0))
+        self._dead = True
+
+    def _jump(self, node: cst.CSTNode) -> None:
+        self._dead = True
 
     # --- imports --------------------------------------------------------------
 
@@ -260,36 +307,55 @@ class StatementWalker(ExpressionConverter):
 
     def _function_def(self, node: cst.FunctionDef) -> None:
         decorators = self._decorators(node.decorators)
-        for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+        params = node.params
+        defaults: dict[str, ir.Expr] = {}
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if param.default is not None:
-                self.expr(param.default)
+                defaults[param.name.value] = self.store(self.expr(param.default))
         outer = self.binding_scope()
         name = node.name.value
         qualname = f"{outer.qualname}.{name}" if outer.qualname else name
-        params = param_names(node.params)
+        all_params = param_names(params)
         in_class = outer.kind == flow.CLASS and outer.class_name in self.classes
-        scope = flow.Scope(flow.FUNCTION, qualname, params=params)
-        positional = [p.name.value for p in (*node.params.posonly_params, *node.params.params)]
+        scope = flow.Scope(flow.FUNCTION, qualname, params=all_params)
+        positional = tuple(p.name.value for p in (*params.posonly_params, *params.params))
         if in_class:
             scope.class_name = outer.class_name
             scope.method = flow.MethodRecorder(name)
-        for param in params:
-            scope.env[param] = ir.Param(param)
+        for param in all_params:
+            scope.env[param] = ir.Param(param, qualname)
         if in_class and "staticmethod" not in decorators and positional:
-            scope.env[positional[0]] = ir.SelfRef(outer.class_name or "")
+            scope.env[positional[0]] = ir.SelfRef(outer.class_name or "", qualname)
+        owner = self.owner
         self.scopes.append(scope)
+        self.owners.append(qualname)
+        dead, self._dead = self._dead, False
         try:
             self.block(node.body.body)
         finally:
             self.scopes.pop()
+            self.owners.pop()
+            self._dead = dead
+        vararg = params.star_arg.name.value if isinstance(params.star_arg, cst.Param) else None
+        self.functions[qualname] = FunctionInfo(
+            qualname=qualname,
+            owner=owner,
+            class_name=outer.class_name if in_class else None,
+            positional=positional,
+            vararg=vararg,
+            keyword_only=tuple(p.name.value for p in params.kwonly_params),
+            kwarg=params.star_kwarg.name.value if params.star_kwarg is not None else None,
+            defaults=defaults,
+            returns=tuple(scope.returns),
+            decorators=frozenset(decorators),
+        )
         if in_class and scope.method is not None:
             builder = self.classes[outer.class_name or ""]
             recorder = scope.method
             builder.methods[name] = MethodInfo(
                 name, recorder.registers_outputs, tuple(recorder.self_calls), recorder.passes_self)
             if name == "__init__":
-                builder.init_params = tuple(positional[1:]) + tuple(
-                    p.name.value for p in node.params.kwonly_params)
+                builder.init_params = positional[1:] + tuple(p.name.value for p in params.kwonly_params)
         self.bind(name, ir.FunctionRef(qualname), outer)
 
     def _class_def(self, node: cst.ClassDef) -> None:
@@ -315,19 +381,27 @@ class StatementWalker(ExpressionConverter):
     # --- control flow ---------------------------------------------------------
 
     def _if(self, node: cst.If) -> None:
-        self.expr(node.test)
+        test = self.expr(node.test)
         before = dict(self.env)
-        self.suite(node.body)
+        with self._guarded(test, True):
+            self.suite(node.body)
+        body_dead, self._dead = self._dead, False
         after_body = dict(self.env)
         self._restore(before)
-        if isinstance(node.orelse, cst.If):
-            self._if(node.orelse)
-        elif node.orelse is not None:
-            self.suite(node.orelse.body)
-        self._restore(flow.merge([after_body, self.env]))
+        with self._guarded(test, False):
+            if isinstance(node.orelse, cst.If):
+                self._if(node.orelse)
+            elif node.orelse is not None:
+                self.suite(node.orelse.body)
+        else_dead = self._dead
+        paths = [env for env, dead in ((after_body, body_dead), (dict(self.env), else_dead)) if not dead]
+        self._restore(flow.merge(paths or [before]))
+        self._dead = body_dead and else_dead
 
-    def _loop_body(self, body: cst.BaseSuite, before: dict[str, ir.Expr], orelse: Any) -> None:
-        self.suite(body)
+    def _loop(self, body: cst.BaseSuite, before: dict[str, ir.Expr], orelse: Any) -> None:
+        with self._uncertain():
+            self.suite(body)
+        self._dead = False  # break/continue end an iteration, not the code after the loop
         self._restore(flow.merge([before, self.env]))
         if orelse is not None:
             self.suite(orelse.body)
@@ -335,28 +409,54 @@ class StatementWalker(ExpressionConverter):
     def _for(self, node: cst.For) -> None:
         iterable = self.expr(node.iter)
         before = dict(self.env)
-        self.bind_target(node.target, ir.Element(iterable))
-        self._loop_body(node.body, before, node.orelse)
+        owner = self.owner
+        number = sum(1 for loop in self.loops.values() if loop.owner == owner)
+        qualname = f"{owner}.<for{number}>" if owner else f"<for{number}>"
+        self.loops[qualname] = LoopInfo(qualname, owner, iterable)
+        self.owners.append(qualname)
+        try:
+            self.bind_target(node.target, ir.Element(iterable, qualname))
+            with self._uncertain():
+                self.suite(node.body)
+        finally:
+            self.owners.pop()
+        self._dead = False
+        after = dict(self.env)
+        carried: list[tuple[int, ir.Expr]] = []
+        for name, value in after.items():
+            previous = before.get(name)
+            if value == previous:
+                continue
+            if isinstance(previous, ir.Binding):
+                carried.append((previous.index, value))
+            self.env[name] = self.store(ir.AfterLoop(qualname, previous, value))
+        if carried:
+            self.loops[qualname] = LoopInfo(qualname, owner, iterable, tuple(carried))
+        if node.orelse is not None:
+            self.suite(node.orelse.body)
 
     def _while(self, node: cst.While) -> None:
         self.expr(node.test)
-        self._loop_body(node.body, dict(self.env), node.orelse)
+        self._loop(node.body, dict(self.env), node.orelse)
 
     def _try(self, node: Any) -> None:
         before = dict(self.env)
-        self.suite(node.body)
-        if node.orelse is not None:
-            self.suite(node.orelse.body)
-        after_body = dict(self.env)
-        paths = [after_body]
-        for handler in node.handlers:
-            self._restore(flow.merge([before, after_body]))
-            if handler.type is not None:
-                self.expr(handler.type)
-            if handler.name is not None and isinstance(handler.name.name, cst.Name):
-                self.bind(handler.name.name.value, ir.Opaque(resolved=True))
-            self.suite(handler.body)
-            paths.append(dict(self.env))
+        with self._uncertain():
+            self.suite(node.body)
+            if node.orelse is not None:
+                self.suite(node.orelse.body)
+            after_body = dict(self.env)
+            paths = [after_body]
+            for handler in node.handlers:
+                self._dead = False
+                self._restore(flow.merge([before, after_body]))
+                if handler.type is not None:
+                    self.expr(handler.type)
+                if handler.name is not None and isinstance(handler.name.name, cst.Name):
+                    self.bind(handler.name.name.value, ir.Opaque(resolved=True))
+                self.suite(handler.body)
+                paths.append(dict(self.env))
+        self._dead = False
         self._restore(flow.merge(paths))
         if node.finalbody is not None:
             self.suite(node.finalbody.body)
@@ -372,14 +472,18 @@ class StatementWalker(ExpressionConverter):
         subject = self.expr(node.subject)
         before = dict(self.env)
         paths = [before]
-        for case in node.cases:
-            self._restore(before)
-            for capture in _pattern_captures(case.pattern):
-                self.bind(capture, ir.Opaque((subject,), resolved=True))
-            if case.guard is not None:
-                self.expr(case.guard)
-            self.suite(case.body)
-            paths.append(dict(self.env))
+        with self._uncertain():
+            for case in node.cases:
+                self._dead = False
+                self._restore(before)
+                for capture in _pattern_captures(case.pattern):
+                    self.bind(capture, ir.Opaque((subject,), resolved=True))
+                if case.guard is not None:
+                    self.expr(case.guard)
+                self.suite(case.body)
+                if not self._dead:
+                    paths.append(dict(self.env))
+        self._dead = False
         self._restore(flow.merge(paths))
 
 

@@ -22,8 +22,8 @@ def summarize_pulumi_file(path: str, text: str, spans: AstSpans) -> FileSummary:
     calls = []
     for pending, span in zip(walker.pending_calls, call_spans, strict=True):
         calls.append(CallSite(
-            call=pending.call, span=span, class_name=pending.class_name, method=pending.method,
-            function=pending.function, params=pending.params))
+            call=pending.call, span=span, owner=pending.owner, class_name=pending.class_name,
+            method=pending.method, function=pending.function, params=pending.params))
     classes = {}
     for (qualname, builder), span in zip(walker.classes.items(), class_spans, strict=True):
         classes[qualname] = ClassInfo(
@@ -36,14 +36,19 @@ def summarize_pulumi_file(path: str, text: str, spans: AstSpans) -> FileSummary:
             class_attrs=dict(builder.class_attrs),
             init_params=builder.init_params,
             type_tokens=tuple(walker.type_tokens.get(qualname, ())),
+            fields=tuple(builder.fields),
         )
     return FileSummary(
         path=path,
         bindings=tuple(walker.bindings),
+        binding_owners=tuple(walker.binding_owners),
         globals=dict(walker.scopes[0].env),
         star_imports=tuple(walker.star_imports),
         calls=tuple(calls),
         classes=classes,
+        functions=walker.functions,
+        loops=walker.loops,
+        invocations=tuple(walker.invocations),
         pulumi=True,
     )
 

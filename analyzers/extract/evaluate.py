@@ -1,22 +1,25 @@
-"""Phase 2: evaluate recorded expressions across the project's modules.
+"""Phase 2: evaluate recorded expressions across modules and contexts.
 
-Names resolve through the module index (imports of sibling modules), values
-are computed when every part is a literal or a constant, and references to
-resources are collected as dependencies. Anything the analyzer cannot follow
-is marked unresolved rather than guessed. Evaluation is memoized per binding
-and guarded against cycles and runaway depth.
+Names resolve through the module index (imports of sibling modules); values
+are computed when every part is a literal or a constant; references to
+resources are collected as dependencies. Functions and methods run per call
+(see ``contexts``). Anything the analyzer cannot follow is marked
+unresolved rather than guessed. Evaluation is memoized per binding and
+context, and guarded against cycles and runaway depth.
 """
 
 from __future__ import annotations
 
 import builtins
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from analyzers.extract import ir, known_calls, naming, options
+from analyzers.extract.contexts import MAX_CONTEXTS, MAX_DEPTH, MAX_ITERATIONS, Context
 from analyzers.extract.linker import ModuleIndex
-from analyzers.extract.summary import ClassInfo, FileSummary
+from analyzers.extract.summary import CallSite, ClassInfo, FileSummary, FunctionInfo
 from analyzers.extract.values import (
     ARGS,
     CLASS,
@@ -25,10 +28,12 @@ from analyzers.extract.values import (
     EXTERNAL,
     FUNCTION,
     INSTANCE,
+    MAP,
     MODULE,
     OPTIONS,
     RESOURCE,
     SELF,
+    SEQ,
     SUPER,
     UNKNOWN_VALUE,
     UNRESOLVED,
@@ -36,7 +41,8 @@ from analyzers.extract.values import (
     Val,
     as_data,
     data,
-    is_fully_known,
+    mapping,
+    sequence,
     unknown,
 )
 from policypack.graph import UNKNOWN
@@ -44,7 +50,7 @@ from policypack.graph import UNKNOWN
 if TYPE_CHECKING:
     from analyzers.extract.components import ComponentIndex
 
-MAX_DEPTH = 120
+MAX_EVAL_DEPTH = 150
 _BUILTINS = frozenset(dir(builtins))
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
@@ -59,48 +65,74 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 }
 PULUMI_COMPONENT_BASES = frozenset({"pulumi.ComponentResource", "pulumi.resource.ComponentResource"})
 
-
-def node_key(path: str, site: int) -> str:
-    return f"{path}#{site}"
+# What a constructor call builds
+CUSTOM = naming.CUSTOM  # a cloud resource (SDK class, or a project CustomResource subclass)
+PROVIDER = naming.PROVIDER
+PACKAGE_COMPONENT = naming.COMPONENT  # a component from a component package (awsx, ...)
+LOCAL_COMPONENT = "local-component"  # an instance of a project ComponentResource subclass
 
 
 def class_node_key(key: ClassKey) -> str:
+    """The node of a project component analysed without a caller (its generic instance)."""
     return f"{key[0]}#{key[1]}"
+
+
+@dataclass(eq=False)
+class SiteInstance:
+    """A constructor call run in one context: one graph node."""
+
+    key: str
+    module: FileSummary
+    index: int
+    site: CallSite
+    context: Context
+    kind: str
+    type: str
+    class_key: ClassKey | None = None
+    init_context: Context | None = None  # the __init__ run of a project class
 
 
 class Evaluator:
     def __init__(self, summaries: Sequence[FileSummary]) -> None:
         self.modules: dict[str, FileSummary] = {s.path: s for s in summaries}
         self.index = ModuleIndex(self.modules)
-        self._memo: dict[tuple[str, Any], Val] = {}
-        self._active: set[tuple[str, Any]] = set()
-        self._depth = 0
         self.components: ComponentIndex | None = None
-        # (path, site) → the node key a resource call creates (None: not a resource)
-        self.call_nodes: Callable[[str, int], str | None] = lambda path, site: None
+        self.root = Context(0, None, None, None)
+        self.contexts: list[Context] = [self.root]
+        self.pending: list[Context] = []  # created, not yet processed by the graph builder
+        self._memo: dict[tuple[Any, ...], Val] = {}
+        self._active: set[tuple[Any, ...]] = set()
+        self._depth = 0
+        self._calls: dict[tuple[int, int, Any], Context | None] = {}
+        self._loops: dict[tuple[int, str, str], list[Context]] = {}
+        self._generic: dict[tuple[str, str], Context] = {}
+        self.runs: dict[tuple[str, str], list[Context]] = {}  # (path, function) → its non-generic runs
+        self._method_runs: dict[tuple[str, str, str], list[Context]] = {}  # (instance, path, function)
+        self._sites: dict[tuple[str, int, int], Val | None] = {}
+        self.site_instances: dict[str, SiteInstance] = {}
+        self.instance_classes: dict[str, ClassKey] = {}  # instance key → its project class
+        self.generic_instances: set[ClassKey] = set()
+        self._carried_cache: dict[str, dict[int, dict[str, ir.Expr]]] = {}
 
     # --- entry points -------------------------------------------------------
 
-    def eval(self, expr: ir.Expr | None, module: FileSummary) -> Val:
+    def eval(self, expr: ir.Expr | None, module: FileSummary, ctx: Context) -> Val:
         if expr is None:
             return data(None)
-        if self._depth > MAX_DEPTH:
+        if self._depth > MAX_EVAL_DEPTH:
             return UNRESOLVED
         self._depth += 1
         try:
             handler = _HANDLERS.get(type(expr))
-            return handler(self, expr, module) if handler is not None else UNRESOLVED
+            return handler(self, expr, module, ctx) if handler is not None else UNRESOLVED
         finally:
             self._depth -= 1
-
-    def global_value(self, module: FileSummary, name: str) -> Val:
-        return self._memoized((module.path, "global", name), lambda: self._global(module, name))
 
     def class_info(self, key: ClassKey) -> ClassInfo | None:
         module = self.modules.get(key[0])
         return module.classes.get(key[1]) if module is not None else None
 
-    def _memoized(self, key: tuple[str, Any], compute: Callable[[], Val]) -> Val:
+    def _memoized(self, key: tuple[Any, ...], compute: Callable[[], Val]) -> Val:
         found = self._memo.get(key)
         if found is not None:
             return found
@@ -114,17 +146,258 @@ class Evaluator:
         self._memo[key] = value
         return value
 
+    # --- contexts -------------------------------------------------------------
+
+    def _new_context(self, module: FileSummary, function: str, caller: Context | None, **fields: Any
+                     ) -> Context | None:
+        if len(self.contexts) >= MAX_CONTEXTS:
+            return None
+        context = Context(len(self.contexts), module, function, caller,
+                          depth=(caller.depth + 1) if caller is not None else 0, **fields)
+        self.contexts.append(context)
+        self.pending.append(context)
+        return context
+
+    def contexts_for(self, module: FileSummary, owner: str, ctx: Context, create: bool = True) -> list[Context]:
+        """The runs of ``owner`` (a function or loop of ``module``) that ``ctx`` sees."""
+        if not owner:
+            return [self.root]
+        for context in ctx.chain():
+            if context.module is module and context.function == owner:
+                return [context]
+        loop = module.loops.get(owner)
+        if loop is not None:
+            found: list[Context] = []
+            for parent in self.contexts_for(module, loop.owner, ctx, create):
+                found.extend(self.loop_contexts(parent, module, owner))
+            return found
+        instance = ctx.instance()
+        if instance is not None and isinstance(instance.ref, tuple):
+            runs = self._method_runs.get((instance.ref[1], module.path, owner))
+            if runs:
+                return runs
+            info = module.functions.get(owner)
+            if info is not None and info.class_name is not None:
+                return []  # that method never ran on this instance
+        runs = self.runs.get((module.path, owner))
+        if runs:
+            return runs
+        if not create:
+            return []
+        generic = self.generic_context(module, owner)
+        return [generic] if generic is not None else []
+
+    def generic_context(self, module: FileSummary, function: str) -> Context | None:
+        key = (module.path, function)
+        if key not in self._generic:
+            info = module.functions.get(function)
+            self_val = None
+            if info is not None and info.class_name is not None and "staticmethod" not in info.decorators:
+                class_key = (module.path, info.class_name)
+                self.generic_instances.add(class_key)
+                self_val = Val(SELF, ref=(class_key, class_node_key(class_key)))
+            context = self._new_context(module, function, None, self_val=self_val, generic=True)
+            if context is None:
+                return None
+            self._generic[key] = context
+            if self_val is not None:
+                self._method_runs.setdefault((class_node_key(self_val.ref[0]), module.path, function),
+                                             []).append(context)
+        return self._generic[key]
+
+    def loop_contexts(self, parent: Context, module: FileSummary, loop: str) -> list[Context]:
+        key = (parent.id, module.path, loop)
+        if key in self._loops:
+            return self._loops[key]
+        self._loops[key] = []  # guards against the iterable referring to the loop itself
+        iterable = self.eval(module.loops[loop].iterable, module, parent)
+        items = iterable.items
+        created: list[Context] = []
+        if items is not None and 0 < len(items) <= MAX_ITERATIONS:
+            for item in items:
+                context = self._new_context(module, loop, parent, iteration=item)
+                if context is not None:
+                    created.append(context)
+        else:
+            context = self._new_context(module, loop, parent, iteration=None)
+            if context is not None:
+                created.append(context)
+        self._loops[key] = created
+        return created
+
+    def _run(self, call: ir.Call, ctx: Context, module: FileSummary, info: FunctionInfo,
+             args: list[Val], kwargs: dict[str, Val], spread_unknown: bool, self_val: Val | None
+             ) -> Context | None:
+        """The context running ``info`` for this call (one per call expression and caller)."""
+        key = (id(call), ctx.id, (module.path, info.qualname, self_val.ref if self_val is not None else None))
+        if key in self._calls:
+            return self._calls[key]
+        self._calls[key] = None
+        if ctx.depth >= MAX_DEPTH or any(
+            c.module is module and c.function == info.qualname for c in ctx.chain()
+        ):
+            return None  # too deep, or recursive
+        bound = self._bind(info, module, ctx, args, kwargs, spread_unknown, self_val)
+        context = self._new_context(module, info.qualname, ctx, args=bound, self_val=self_val)
+        if context is None:
+            return None
+        self._calls[key] = context
+        self.runs.setdefault((module.path, info.qualname), []).append(context)
+        if self_val is not None and isinstance(self_val.ref, tuple):
+            self._method_runs.setdefault((self_val.ref[1], module.path, info.qualname), []).append(context)
+        return context
+
+    def _bind(self, info: FunctionInfo, module: FileSummary, ctx: Context, args: list[Val],
+              kwargs: dict[str, Val], spread_unknown: bool, self_val: Val | None) -> dict[str, Val]:
+        params = list(info.positional)
+        if params and (self_val is not None or "classmethod" in info.decorators):
+            params = params[1:]
+        bound: dict[str, Val] = dict(zip(params, args, strict=False))
+        if info.vararg is not None:
+            bound[info.vararg] = sequence(args[len(params):], "tuple")
+        extra: dict[str, Val] = {}
+        for name, value in kwargs.items():
+            if name in params or name in info.keyword_only:
+                bound[name] = value
+            else:
+                extra[name] = value
+        if info.kwarg is not None:
+            bound[info.kwarg] = UNRESOLVED if spread_unknown else mapping(extra.items())
+        for name in (*params, *info.keyword_only):
+            if name in bound:
+                continue
+            if spread_unknown:
+                bound[name] = Val(DATA, UNKNOWN, None, frozenset(), True, False, name)
+            elif name in info.defaults:
+                bound[name] = self.eval(info.defaults[name], module, ctx)
+        return bound
+
+    def returns(self, info: FunctionInfo, module: FileSummary, ctx: Context | None) -> Val:
+        """What a run returns: the first return whose branch conditions hold."""
+        if ctx is None:
+            return UNRESOLVED
+        paths = info.returns
+        for position, path in enumerate(paths):
+            verdict = True if path.certain else None
+            for condition, holds in path.guards:
+                value = as_data(self.eval(condition, module, ctx))
+                if not value.known:
+                    verdict = None
+                    break
+                if bool(value.data) != holds:
+                    verdict = False
+                    break
+            if verdict is False:
+                continue
+            if verdict is True:
+                return UNRESOLVED if path.value is None else self.eval(path.value, module, ctx)
+            candidates = [p.value for p in paths[position:]]
+            values = [UNRESOLVED if v is None else self.eval(v, module, ctx) for v in candidates]
+            return self.join(values)
+        return data(None)
+
     # --- names ----------------------------------------------------------------
 
-    def _binding(self, expr: ir.Binding, module: FileSummary) -> Val:
+    def _binding(self, expr: ir.Binding, module: FileSummary, ctx: Context) -> Val:
         if not 0 <= expr.index < len(module.bindings):
             return UNRESOLVED
-        return self._memoized((module.path, expr.index), lambda: self.eval(module.bindings[expr.index], module))
+        carried = self._carried(module, expr.index, ctx)
+        if carried is not None:
+            return carried
+        owner = module.binding_owners[expr.index] if expr.index < len(module.binding_owners) else ""
+        runs = self.contexts_for(module, owner, ctx)
+        if not runs:
+            return UNRESOLVED
+        values = [
+            self._memoized((module.path, expr.index, run.id),
+                           lambda run=run: self.eval(module.bindings[expr.index], module, run))
+            for run in runs
+        ]
+        return values[0] if len(values) == 1 else self.join(values)
+
+    def _carried(self, module: FileSummary, index: int, ctx: Context) -> Val | None:
+        """Inside iteration k > 0 of an unrolled loop, a value from before the loop that
+        the body changes is what iteration k - 1 left."""
+        loops = self._carried_index(module).get(index)
+        if not loops:
+            return None
+        for context in ctx.chain():
+            if context.module is not module or context.function not in loops:
+                continue
+            siblings = self._loops.get((context.caller.id if context.caller else 0, module.path,
+                                        context.function), [])
+            position = next((i for i, c in enumerate(siblings) if c is context), -1)
+            if position <= 0 or context.iteration is None:
+                return None
+            return self.eval(loops[context.function], module, siblings[position - 1])
+        return None
+
+    def _carried_index(self, module: FileSummary) -> dict[int, dict[str, ir.Expr]]:
+        found = self._carried_cache.get(module.path)
+        if found is None:
+            found = {}
+            for loop in module.loops.values():
+                for index, after in loop.carried:
+                    found.setdefault(index, {})[loop.qualname] = after
+            self._carried_cache[module.path] = found
+        return found
+
+    def after_loop(self, expr: ir.AfterLoop, module: FileSummary, ctx: Context) -> Val:
+        runs = self.contexts_for(module, expr.loop, ctx)
+        if runs and all(run.iteration is not None for run in runs):
+            return self.eval(expr.after, module, runs[-1])
+        options_ = [self.eval(expr.after, module, ctx)]
+        if expr.before is not None:
+            options_.append(self.eval(expr.before, module, ctx))
+        return self.join(options_)
+
+    def stored(self, expr: ir.Stored, module: FileSummary, ctx: Context) -> Val:
+        base = self.eval(expr.base, module, ctx)
+        key = as_data(self.eval(expr.key, module, ctx))
+        value = self.eval(expr.value, module, ctx)
+        if key.known and not key.deps and not key.unresolved:
+            try:
+                if base.kind == MAP:
+                    entries = dict(base.ref)
+                    entries[key.data] = value
+                    return mapping(entries.items())
+                plain = as_data(base)
+                if base.kind == DATA and isinstance(plain.data, dict) and not plain.data and not plain.deps:
+                    return mapping([(key.data, value)])
+                if base.kind == SEQ and isinstance(key.data, int) and -len(base.ref) <= key.data < len(base.ref):
+                    items = list(base.ref)
+                    items[key.data] = value
+                    return sequence(items, "tuple" if isinstance(base.data, tuple) else "list")
+            except TypeError:
+                pass
+        return unknown([base, key, value])
+
+    def _param(self, expr: ir.Param, module: FileSummary, ctx: Context) -> Val:
+        unbound = Val(DATA, UNKNOWN, None, frozenset(), True, False, expr.name)
+        runs = self.contexts_for(module, expr.function, ctx) if expr.function else []
+        values = [run.args.get(expr.name, unbound) for run in runs]
+        if not values:
+            return unbound
+        return values[0] if len(values) == 1 else self.join(values)
+
+    def _self(self, expr: ir.SelfRef, module: FileSummary, ctx: Context) -> Val:
+        runs = self.contexts_for(module, expr.function, ctx) if expr.function else []
+        values = [run.self_val for run in runs if run.self_val is not None]
+        if not values:
+            return UNRESOLVED
+        return values[0] if len(values) == 1 else self.join(values)
+
+    def _super(self, expr: ir.SuperRef, module: FileSummary, ctx: Context) -> Val:
+        instance = self._self(ir.SelfRef(expr.class_name, expr.function), module, ctx)
+        return Val(SUPER, ref=((module.path, expr.class_name), instance))
+
+    def global_value(self, module: FileSummary, name: str) -> Val:
+        return self._memoized((module.path, "global", name), lambda: self._global(module, name))
 
     def _global(self, module: FileSummary, name: str) -> Val:
         expr = module.globals.get(name)
         if expr is not None:
-            return self.eval(expr, module)
+            return self.eval(expr, module, self.root)
         for star in module.star_imports:
             found = self._from_star(module, star, name)
             if found is not None:
@@ -147,14 +420,11 @@ class Evaluator:
             return Val(EXTERNAL, ref=f"{star.module}.{name}")
         return None
 
-    def module_value(self, key: str) -> Val:
-        return Val(MODULE, ref=key)
-
-    def _import_module(self, expr: ir.ImportModule, module: FileSummary) -> Val:
+    def _import_module(self, expr: ir.ImportModule, module: FileSummary, ctx: Context) -> Val:
         found = self.index.absolute(module.path, expr.module)
-        return self.module_value(found) if found is not None else Val(EXTERNAL, ref=expr.module)
+        return Val(MODULE, ref=found) if found is not None else Val(EXTERNAL, ref=expr.module)
 
-    def _import_from(self, expr: ir.ImportFrom, module: FileSummary) -> Val:
+    def _import_from(self, expr: ir.ImportFrom, module: FileSummary, ctx: Context) -> Val:
         source = self.index.resolve(module.path, expr.module, expr.level)
         if source is None:
             if expr.level:
@@ -173,227 +443,341 @@ class Evaluator:
                     return value
         submodule = self.index.submodule(key, name)
         if submodule is not None:
-            return self.module_value(submodule)
+            return Val(MODULE, ref=submodule)
         return UNRESOLVED
 
-    # --- classes ----------------------------------------------------------------
+    # --- classes and instances ---------------------------------------------------
 
-    def self_attribute(self, key: ClassKey, name: str) -> Val:
-        """``self.name`` for an instance of project class ``key`` (searching its bases)."""
-        components = self.components
-        lineage = components.mro(key) if components is not None else [key]
-        for owner in lineage:
+    def _lineage(self, key: ClassKey) -> list[ClassKey]:
+        return self.components.mro(key) if self.components is not None else [key]
+
+    def self_attribute(self, class_key: ClassKey, instance: str, name: str, ctx: Context) -> Val:
+        """``self.name`` of instance ``instance`` of project class ``class_key``."""
+        view = Context(-1, None, None, ctx, self_val=Val(SELF, ref=(class_key, instance)), depth=ctx.depth)
+        for owner in self._lineage(class_key):
             info = self.class_info(owner)
             module = self.modules.get(owner[0])
             if info is None or module is None:
                 continue
             values = info.self_attrs.get(name)
             if values:
-                expr = values[0] if len(values) == 1 else ir.Alternatives(values)
-                return self._memoized((owner[0], "self", owner[1], name), lambda e=expr, m=module: self.eval(e, m))
+                found = [self.eval(expr, module, view) for expr in values]
+                return found[0] if len(found) == 1 else self.join(found)
             if name in info.class_attrs:
-                return self.eval(info.class_attrs[name], module)
+                return self.eval(info.class_attrs[name], module, self.root)
             if name in info.methods:
-                return Val(FUNCTION)
+                return Val(FUNCTION, ref=(owner[0], f"{owner[1]}.{name}"), param=instance)
         return UNRESOLVED
 
     def class_attribute(self, key: ClassKey, name: str) -> Val:
-        info = self.class_info(key)
-        module = self.modules.get(key[0])
-        if info is None or module is None:
-            return UNRESOLVED
-        if name in info.class_attrs:
-            return self.eval(info.class_attrs[name], module)
-        if name in info.methods:
-            return Val(FUNCTION)
-        components = self.components
-        if components is not None:
-            for owner in components.mro(key)[1:]:
-                if owner != key:
-                    return self.class_attribute(owner, name)
+        for owner in self._lineage(key):
+            info = self.class_info(owner)
+            module = self.modules.get(owner[0])
+            if info is None or module is None:
+                continue
+            if name in info.class_attrs:
+                return self.eval(info.class_attrs[name], module, self.root)
+            if name in info.methods:
+                return Val(FUNCTION, ref=(owner[0], f"{owner[1]}.{name}"))
         return UNRESOLVED
 
-    # --- calls ------------------------------------------------------------------
+    def _method(self, class_key: ClassKey, name: str, after: ClassKey | None = None
+                ) -> tuple[FileSummary, FunctionInfo] | None:
+        lineage = self._lineage(class_key)
+        if after is not None and after in lineage:
+            lineage = lineage[lineage.index(after) + 1:]
+        for owner in lineage:
+            info = self.class_info(owner)
+            module = self.modules.get(owner[0])
+            if info is not None and module is not None and name in info.methods:
+                function = module.functions.get(f"{owner[1]}.{name}")
+                if function is not None:
+                    return module, function
+        return None
 
-    def call(self, expr: ir.Call, module: FileSummary) -> Val:
-        if expr.site is not None:
-            node = self.call_nodes(module.path, expr.site)
-            if node is not None:  # its arguments belong to the resource, evaluated there
-                return Val(RESOURCE, ref=node, deps=frozenset({node}))
+    # --- calls --------------------------------------------------------------------
+
+    def site_value(self, module: FileSummary, index: int, ctx: Context) -> Val | None:
+        """The object constructor call ``index`` builds in ``ctx``: a resource, an
+        instance of a project class, or None when it is no resource constructor."""
+        site = module.calls[index]
+        runs = self.contexts_for(module, site.owner, ctx)
+        values = [self._site_in(module, index, run) for run in runs]
+        found = [v for v in values if v is not None]
+        if not found:
+            return None
+        return found[0] if len(found) == 1 else self.join(found)
+
+    def _site_in(self, module: FileSummary, index: int, ctx: Context) -> Val | None:
+        key = (module.path, index, ctx.id)
+        if key in self._sites:
+            return self._sites[key]
+        self._sites[key] = None
+        site = module.calls[index]
+        func = self.eval(site.call.func, module, ctx)
+        node = f"{module.path}#{index}{ctx.suffix}"
+        value: Val | None = None
+        if func.kind == EXTERNAL:
+            sdk = naming.resource_class(str(func.ref))
+            if sdk is not None:
+                self.site_instances[node] = SiteInstance(node, module, index, site, ctx, sdk.kind, sdk.token)
+                value = Val(RESOURCE, ref=node, deps=frozenset({node}))
+        elif func.kind == CLASS and self.components is not None:
+            class_key = func.ref
+            kind = self.components.kind(class_key)
+            if kind.kind == naming.COMPONENT:
+                instance = SiteInstance(node, module, index, site, ctx, LOCAL_COMPONENT,
+                                        self.components.token(class_key), class_key)
+                self.site_instances[node] = instance
+                self.instance_classes[node] = class_key
+                value = Val(RESOURCE, ref=node, deps=frozenset({node}))
+                self._sites[key] = value
+                instance.init_context = self._construct(site.call, module, ctx, class_key, node)
+            elif kind.kind == naming.CUSTOM:
+                self.site_instances[node] = SiteInstance(node, module, index, site, ctx, CUSTOM,
+                                                         self.components.token(class_key), class_key)
+                value = Val(RESOURCE, ref=node, deps=frozenset({node}))
+            else:
+                args, kwargs, _, _ = self._args(site.call, module, ctx)
+                value = Val(INSTANCE, ref=(class_key, tuple(args), kwargs, node))
+                self.instance_classes[node] = class_key
+                self._sites[key] = value
+                self._construct(site.call, module, ctx, class_key, node)
+        self._sites[key] = value
+        return value
+
+    def _construct(self, call: ir.Call, module: FileSummary, ctx: Context, class_key: ClassKey,
+                   instance: str) -> Context | None:
+        """Run the project class's ``__init__`` for the instance a call creates."""
+        found = self._method(class_key, "__init__")
+        if found is None:
+            return None
+        init_module, info = found
+        args, kwargs, spread_unknown, _ = self._args(call, module, ctx)
+        self_val = Val(SELF, ref=(class_key, instance))
+        return self._run(call, ctx, init_module, info, args, kwargs, spread_unknown, self_val)
+
+    def call(self, expr: ir.Call, module: FileSummary, ctx: Context) -> Val:
+        if expr.site is not None and 0 <= expr.site < len(module.calls):
+            built = self.site_value(module, expr.site, ctx)
+            if built is not None:
+                return built
         if isinstance(expr.func, ir.Attr):
-            receiver = self.eval(expr.func.base, module)
-            if receiver.kind in (DATA, CONFIG, OPTIONS, RESOURCE, INSTANCE, SELF, SUPER, FUNCTION):
-                return self._method(receiver, expr.func.name, expr, module)
-            func = self.attribute(receiver, expr.func.name)
+            receiver = self.eval(expr.func.base, module, ctx)
+            if receiver.kind in (DATA, CONFIG, OPTIONS, RESOURCE, INSTANCE, SELF, SUPER, SEQ, MAP, CLASS):
+                return self._method_call(receiver, expr.func.name, expr, module, ctx)
+            func = self.attribute(receiver, expr.func.name, ctx)
         else:
-            func = self.eval(expr.func, module)
-        return self.apply(func, expr, module)
+            func = self.eval(expr.func, module, ctx)
+        return self.apply(func, expr, module, ctx)
 
-    def _args(self, expr: ir.Call, module: FileSummary) -> tuple[list[Val], dict[str, Val], bool, list[Val]]:
+    def _args(self, expr: ir.Call, module: FileSummary, ctx: Context
+              ) -> tuple[list[Val], dict[str, Val], bool, list[Val]]:
         """Positional values, keyword values, whether an unknown spread hides more, and spread values."""
         args: list[Val] = []
         spread_unknown = False
         spreads: list[Val] = []
         for arg in expr.args:
             if isinstance(arg, ir.Star):
-                value = as_data(self.eval(arg.value, module))
-                if isinstance(value.data, list | tuple):
-                    args.extend(data(item, [value]) for item in value.data)
+                value = self.eval(arg.value, module, ctx)
+                items = value.items if value.kind == SEQ else None
+                if items is not None:
+                    args.extend(items)
                 else:
                     spread_unknown = True
                     spreads.append(value)
             else:
-                args.append(self.eval(arg, module))
+                args.append(self.eval(arg, module, ctx))
         kwargs: dict[str, Val] = {}
         for name, arg in expr.kwargs:
-            value = self.eval(arg, module)
+            value = self.eval(arg, module, ctx)
             if name is not None:
                 kwargs[name] = value
                 continue
-            spread = value if value.kind == ARGS else as_data(value)
-            entries = dict(spread.ref or ()) if spread.kind == ARGS else spread.data
-            if isinstance(entries, dict) and all(isinstance(k, str) for k in entries):
-                for key, item in entries.items():
-                    kwargs[key] = item if isinstance(item, Val) else data(item, [spread])
+            entries = _entries(value)
+            if entries is not None:
+                kwargs.update(entries)
             else:
                 spread_unknown = True
                 spreads.append(value)
         return args, kwargs, spread_unknown, spreads
 
-    def apply(self, func: Val, expr: ir.Call, module: FileSummary) -> Val:
-        args, kwargs, spread_unknown, spreads = self._args(expr, module)
+    def apply(self, func: Val, expr: ir.Call, module: FileSummary, ctx: Context) -> Val:
+        args, kwargs, spread_unknown, spreads = self._args(expr, module, ctx)
         parts = [*args, *kwargs.values(), *spreads]
         if func.kind == EXTERNAL:
             path = str(func.ref)
             handler = known_calls.external_function(path)
             if handler is not None:
                 if path in known_calls.SPREAD_AWARE:
-                    return known_calls._resource_options(args, kwargs, spread_unknown)
+                    return known_calls.resource_options(args, kwargs, spread_unknown)
                 if spread_unknown:
                     return unknown([*parts, UNRESOLVED])
                 return handler(args, kwargs)
             tail = path.rsplit(".", 1)[-1]
             if naming.is_input_type(tail) and path.startswith("pulumi_"):
-                return Val(ARGS, ref=tuple(kwargs.items()), unresolved=spread_unknown,
-                           deps=unknown(parts).deps, secret=unknown(parts).secret)
+                merged = unknown(parts)
+                return Val(ARGS, ref=tuple(kwargs.items()), unresolved=spread_unknown or merged.unresolved,
+                           deps=merged.deps, secret=merged.secret)
             return unknown(parts)  # library code cannot refer to this project's resources
+        if func.kind == FUNCTION and isinstance(func.ref, tuple):
+            return self._call_function(func, expr, module, ctx, args, kwargs, spread_unknown)
         if func.kind == CLASS:
-            return Val(INSTANCE, ref=(func.ref, args, kwargs), deps=unknown(parts).deps,
-                       unresolved=spread_unknown or unknown(parts).unresolved)
-        if func.kind == DATA and func.data is UNKNOWN and not func.unresolved and func.ref == "lambda":
+            return unknown([*parts, UNRESOLVED])  # a class called where no constructor site was recorded
+        if func.kind == DATA and func.data is UNKNOWN and func.ref == "lambda":
             return unknown(parts)
-        # project functions, methods and anything unknown may return anything
         return unknown([*parts, UNRESOLVED])
 
-    def _method(self, receiver: Val, name: str, expr: ir.Call, module: FileSummary) -> Val:
-        args, kwargs, spread_unknown, spreads = self._args(expr, module)
+    def _call_function(self, func: Val, expr: ir.Call, module: FileSummary, ctx: Context,
+                       args: list[Val], kwargs: dict[str, Val], spread_unknown: bool,
+                       self_val: Val | None = None) -> Val:
+        path, qualname = func.ref
+        target = self.modules.get(path)
+        info = target.functions.get(qualname) if target is not None else None
+        if target is None or info is None:
+            return unknown([*args, *kwargs.values(), UNRESOLVED])
+        if self_val is None and func.param is not None and info.class_name is not None:
+            class_key = self.instance_classes.get(func.param, (path, info.class_name))
+            self_val = Val(SELF, ref=(class_key, func.param))
+        run = self._run(expr, ctx, target, info, args, kwargs, spread_unknown, self_val)
+        return self.returns(info, target, run)
+
+    def _method_call(self, receiver: Val, name: str, expr: ir.Call, module: FileSummary, ctx: Context) -> Val:
+        kind = receiver.kind
+        instance: tuple[ClassKey, str] | None = None
+        if kind == SELF and isinstance(receiver.ref, tuple):
+            instance = receiver.ref
+        elif kind == INSTANCE:
+            instance = (receiver.ref[0], receiver.ref[3])
+        elif kind == RESOURCE and receiver.ref in self.instance_classes:
+            instance = (self.instance_classes[receiver.ref], receiver.ref)
+        elif kind == SUPER:
+            lexical, self_val = receiver.ref
+            if self_val.kind == SELF and isinstance(self_val.ref, tuple):
+                found = self._method(self_val.ref[0], name, after=lexical)
+                if found is None:
+                    self._args(expr, module, ctx)  # ComponentResource.__init__ and friends
+                    return data(None)
+                target, info = found
+                args, kwargs, spread_unknown, _ = self._args(expr, module, ctx)
+                run = self._run(expr, ctx, target, info, args, kwargs, spread_unknown, self_val)
+                return self.returns(info, target, run)
+            return data(None)
+        if instance is not None:
+            found = self._method(instance[0], name)
+            if found is not None:
+                target, info = found
+                args, kwargs, spread_unknown, _ = self._args(expr, module, ctx)
+                self_val = Val(SELF, ref=instance)
+                run = self._run(expr, ctx, target, info, args, kwargs, spread_unknown, self_val)
+                return self.returns(info, target, run)
+        if kind == CLASS:
+            return self.apply(self.class_attribute(receiver.ref, name), expr, module, ctx)
+        args, kwargs, spread_unknown, spreads = self._args(expr, module, ctx)
         parts = [receiver, *args, *kwargs.values(), *spreads]
         if spread_unknown:
             return unknown([*parts, UNRESOLVED])
-        if receiver.kind in (DATA, CONFIG):
+        if kind in (DATA, CONFIG, SEQ, MAP):
             result = known_calls.call_method(receiver, name, args, kwargs)
             if result is not None:
                 return result
-        if receiver.kind == SUPER:
-            return data(None)  # super().__init__(...) and friends
-        if receiver.kind == RESOURCE:
-            return unknown(parts)  # resource methods: outputs of that resource
-        if receiver.kind == OPTIONS and name == "merge":
+        if kind == RESOURCE:
+            return unknown(parts)  # methods of a resource: outputs of that resource
+        if kind == OPTIONS and name == "merge":
             return options.merge(receiver, args[0] if args else None)
         return unknown([*parts, UNRESOLVED])
 
     # --- attributes ---------------------------------------------------------------
 
-    def attribute(self, base: Val, name: str) -> Val:
+    def attribute(self, base: Val, name: str, ctx: Context) -> Val:
         kind = base.kind
         if kind == EXTERNAL:
-            path = f"{base.ref}.{name}"
             if str(base.ref) == "pulumi_aws.rds.EngineType" and name in naming.RDS_ENGINE_TYPES:
                 return data(naming.RDS_ENGINE_TYPES[name])
-            return Val(EXTERNAL, ref=path)
+            return Val(EXTERNAL, ref=f"{base.ref}.{name}")
         if kind == MODULE:
             return self.module_attribute(str(base.ref), name)
         if kind == RESOURCE:
-            owner = self._component_class(base.ref)
+            owner = self.instance_classes.get(base.ref)
             if owner is not None:
-                value = self.self_attribute(owner, name)
+                value = self.self_attribute(owner, base.ref, name, ctx)
                 return value if value is not UNRESOLVED else unknown([base, UNRESOLVED])
             return unknown([base])  # an output of that resource
-        if kind == SELF:
-            return self.self_attribute(base.ref, name)
+        if kind == SELF and isinstance(base.ref, tuple):
+            return self.self_attribute(base.ref[0], base.ref[1], name, ctx)
         if kind == CLASS:
             return self.class_attribute(base.ref, name)
         if kind == INSTANCE:
-            owner, _, kwargs = base.ref
+            class_key, args, kwargs, instance = base.ref
             if name in kwargs:
                 return kwargs[name]
-            return self.class_attribute(owner, name)
+            info = self.class_info(class_key)
+            if info is not None and "__init__" not in info.methods and name in info.fields:
+                position = info.fields.index(name)
+                if position < len(args):
+                    return args[position]
+            return self.self_attribute(class_key, instance, name, ctx)
         if kind == ARGS:
-            entries = dict(base.ref or ())
-            return entries.get(name, unknown([base, UNRESOLVED]))
+            return dict(base.ref or ()).get(name, unknown([base, UNRESOLVED]))
         if kind == DATA and base.data is UNKNOWN:
             return unknown([base])  # an attribute of an output / invoke result
         return unknown([base, UNRESOLVED])
 
-    def _component_class(self, node: str) -> ClassKey | None:
-        components = self.components
-        return components.class_of_node(node) if components is not None else None
+    # --- the other expression kinds -------------------------------------------------
 
-    # --- the rest of the expression kinds ----------------------------------------
+    def join(self, values: Sequence[Val], extra: Sequence[Val] = ()) -> Val:
+        """A value that is one of ``values`` (branches, several runs)."""
+        if not values:
+            return UNRESOLVED
+        first = values[0]
+        if all(v == first for v in values[1:]):
+            return _carry(first, extra) if extra else first
+        if all(v.kind == OPTIONS or (v.kind == DATA and v.data is None and not v.unresolved) for v in values):
+            return Val(OPTIONS, ref=options.join([options.of(v) for v in values]))
+        plain = [as_data(v) for v in values]
+        if all(p.known for p in plain) and all(p.data == plain[0].data for p in plain[1:]):
+            return data(plain[0].data, [*values, *extra])
+        return unknown([*values, *extra])
 
-    def sequence(self, expr: ir.Seq, module: FileSummary) -> Val:
-        items: list[Any] = []
-        parts: list[Val] = []
-        known_shape = True
+    def sequence(self, expr: ir.Seq, module: FileSummary, ctx: Context) -> Val:
+        items: list[Val] = []
         for item in expr.items:
             if isinstance(item, ir.Star):
-                value = as_data(self.eval(item.value, module))
-                parts.append(value)
-                if isinstance(value.data, list | tuple):
-                    items.extend(value.data)
+                value = self.eval(item.value, module, ctx)
+                if value.items is not None:
+                    items.extend(value.items)
                 else:
-                    known_shape = False
+                    return unknown([*items, value])
             else:
-                value = self.eval(item, module)
-                parts.append(value)
-                items.append(as_data(value).data)
-        if not known_shape:
-            return unknown(parts)
-        if expr.kind == "tuple":
-            return data(tuple(items), parts)
-        if expr.kind == "set":
-            try:
-                return data(frozenset(items), parts)
-            except TypeError:
-                return unknown(parts)
-        return data(items, parts)
+                items.append(self.eval(item, module, ctx))
+        return sequence(items, expr.kind)
 
-    def mapping(self, expr: ir.MapDisplay, module: FileSummary) -> Val:
-        result: dict[Any, Any] = {}
+    def mapping(self, expr: ir.MapDisplay, module: FileSummary, ctx: Context) -> Val:
+        entries: dict[Any, Val] = {}
         parts: list[Val] = []
         complete = True
         for key_expr, value_expr in expr.entries:
-            value = self.eval(value_expr, module)
+            value = self.eval(value_expr, module, ctx)
             if key_expr is None:
-                spread = as_data(value)
-                parts.append(spread)
-                if isinstance(spread.data, dict):
-                    result.update(spread.data)
-                else:
+                spread = _entries(value)
+                parts.append(value)
+                if spread is None:
                     complete = False
+                else:
+                    entries.update(spread)
                 continue
-            key = as_data(self.eval(key_expr, module))
+            key = as_data(self.eval(key_expr, module, ctx))
             parts.extend((key, value))
             try:
-                if key.data is UNKNOWN:
-                    complete = False
+                if key.known:
+                    entries[key.data] = _carry(value, [key]) if key.deps or key.unresolved else value
                 else:
-                    result[key.data] = as_data(value).data
+                    complete = False
             except TypeError:
                 complete = False
-        return data(result, parts) if complete else unknown(parts)
+        return mapping(entries.items()) if complete else unknown(parts)
 
-    def fstring(self, expr: ir.FStr, module: FileSummary) -> Val:
+    def fstring(self, expr: ir.FStr, module: FileSummary, ctx: Context) -> Val:
         pieces: list[str] = []
         parts: list[Val] = []
         complete = True
@@ -401,10 +785,10 @@ class Evaluator:
             if isinstance(part, str):
                 pieces.append(part)
                 continue
-            value = as_data(self.eval(part.value, module))
-            spec = as_data(self.eval(part.spec, module)) if part.spec is not None else data("")
+            value = as_data(self.eval(part.value, module, ctx))
+            spec = as_data(self.eval(part.spec, module, ctx)) if part.spec is not None else data("")
             parts.extend((value, spec))
-            if not (value.known and isinstance(spec.data, str)) or known_calls._BIG_NUMBER.search(spec.data):
+            if not (value.known and isinstance(spec.data, str)) or known_calls.BIG_NUMBER.search(spec.data):
                 complete = False
                 continue
             try:
@@ -420,9 +804,12 @@ class Evaluator:
                 complete = False
         return data("".join(pieces), parts) if complete else unknown(parts)
 
-    def binary(self, expr: ir.BinOp, module: FileSummary) -> Val:
-        left = as_data(self.eval(expr.left, module))
-        right = as_data(self.eval(expr.right, module))
+    def binary(self, expr: ir.BinOp, module: FileSummary, ctx: Context) -> Val:
+        left_val = self.eval(expr.left, module, ctx)
+        right_val = self.eval(expr.right, module, ctx)
+        if expr.op == "+" and left_val.kind == SEQ and right_val.kind == SEQ:
+            return sequence((*left_val.ref, *right_val.ref), "tuple" if isinstance(left_val.data, tuple) else "list")
+        left, right = as_data(left_val), as_data(right_val)
         function = _BINARY.get(expr.op)
         if function is None or not (left.known and right.known) or not _bounded(expr.op, left.data, right.data):
             return unknown([left, right])
@@ -432,8 +819,8 @@ class Evaluator:
             return unknown([left, right])
         return data(result, [left, right])
 
-    def unary(self, expr: ir.UnaryOp, module: FileSummary) -> Val:
-        value = as_data(self.eval(expr.operand, module))
+    def unary(self, expr: ir.UnaryOp, module: FileSummary, ctx: Context) -> Val:
+        value = as_data(self.eval(expr.operand, module, ctx))
         if not value.known:
             return unknown([value])
         try:
@@ -443,20 +830,23 @@ class Evaluator:
             return unknown([value])
         return data(result, [value])
 
-    def boolean(self, expr: ir.BoolOp, module: FileSummary) -> Val:
-        values = [self.eval(v, module) for v in expr.values]
-        for value in values:
+    def boolean(self, expr: ir.BoolOp, module: FileSummary, ctx: Context) -> Val:
+        values: list[Val] = []
+        for value_expr in expr.values:
+            value = self.eval(value_expr, module, ctx)
+            values.append(value)
             plain = as_data(value)
-            if not plain.known and value.kind in (DATA,):
-                return unknown(values)
+            if value.kind == DATA and not plain.known:
+                rest = [self.eval(v, module, ctx) for v in expr.values[len(values):]]
+                return unknown([*values, *rest])
             truthy = bool(plain.data) if plain.known else True  # objects are truthy
             if (expr.op == "or" and truthy) or (expr.op == "and" and not truthy):
-                return _carry(value, values)
-        return _carry(values[-1], values)
+                return _carry(value, values[:-1])
+        return _carry(values[-1], values[:-1])
 
-    def compare(self, expr: ir.Compare, module: FileSummary) -> Val:
-        left = as_data(self.eval(expr.left, module))
-        rights = [as_data(self.eval(c, module)) for c in expr.comparators]
+    def compare(self, expr: ir.Compare, module: FileSummary, ctx: Context) -> Val:
+        left = as_data(self.eval(expr.left, module, ctx))
+        rights = [as_data(self.eval(c, module, ctx)) for c in expr.comparators]
         parts = [left, *rights]
         if not all(p.known for p in parts):
             return unknown(parts)
@@ -470,81 +860,107 @@ class Evaluator:
             return unknown(parts)
         return data(True, parts)
 
-    def if_else(self, expr: ir.IfElse, module: FileSummary) -> Val:
-        test = as_data(self.eval(expr.test, module))
+    def if_else(self, expr: ir.IfElse, module: FileSummary, ctx: Context) -> Val:
+        test = as_data(self.eval(expr.test, module, ctx))
         if test.known:
-            return self.eval(expr.body if test.data else expr.orelse, module)
-        return self.alternatives((expr.body, expr.orelse), module, extra=[test])
+            return self.eval(expr.body if test.data else expr.orelse, module, ctx)
+        return self.join([self.eval(expr.body, module, ctx), self.eval(expr.orelse, module, ctx)], [test])
 
-    def alternatives(self, exprs: Iterable[ir.Expr], module: FileSummary, extra: Sequence[Val] = ()) -> Val:
-        values = [self.eval(e, module) for e in exprs]
-        first = values[0] if values else UNRESOLVED
-        if all(v == first for v in values[1:]):
-            return _carry(first, [*values, *extra]) if extra else first
-        if all(v.kind == OPTIONS or (v.kind == DATA and v.data is None and not v.unresolved) for v in values):
-            joined = options.join([options.of(v) for v in values])
-            return Val(OPTIONS, ref=joined)
-        plain = [as_data(v) for v in values]
-        if all(p.known for p in plain) and all(p.data == plain[0].data for p in plain[1:]):
-            return data(plain[0].data, [*values, *extra])
-        return unknown([*values, *extra])
+    def alternatives(self, expr: ir.Alternatives, module: FileSummary, ctx: Context) -> Val:
+        return self.join([self.eval(e, module, ctx) for e in expr.options])
 
-    def element(self, expr: ir.Element, module: FileSummary) -> Val:
-        iterable = as_data(self.eval(expr.iterable, module))
-        items = iterable.data
-        if isinstance(items, dict):
-            items = list(items)
-        if isinstance(items, list | tuple | frozenset) and items:
-            values = list(items)
-            if all(v is not UNKNOWN for v in values) and all(v == values[0] for v in values[1:]):
-                return data(values[0], [iterable])
+    def element(self, expr: ir.Element, module: FileSummary, ctx: Context) -> Val:
+        if expr.loop:
+            runs = self.contexts_for(module, expr.loop, ctx)
+            if runs and all(run.iteration is not None for run in runs):
+                values = [run.iteration for run in runs if run.iteration is not None]
+                return values[0] if len(values) == 1 else self.join(values)
+        iterable = self.eval(expr.iterable, module, ctx)
+        items = iterable.items
+        if items:
+            return self.join(list(items), [iterable]) if len(items) > 1 else _carry(items[0], [iterable])
         return unknown([iterable])
 
-    def mutated(self, expr: ir.Mutated, module: FileSummary) -> Val:
-        base = self.eval(expr.base, module)
-        additions = [self.eval(a, module) for a in expr.additions]
+    def mutated(self, expr: ir.Mutated, module: FileSummary, ctx: Context) -> Val:
+        base = self.eval(expr.base, module, ctx)
+        additions = [self.eval(a, module, ctx) for a in expr.additions]
         if base.kind == OPTIONS:
             return unknown([base, *additions, UNRESOLVED])
+        if base.kind == SEQ and isinstance(base.data, list):
+            if expr.method == "append" and len(additions) == 1:
+                return sequence((*base.ref, additions[0]))
+            if expr.method == "extend" and len(additions) == 1 and additions[0].items is not None:
+                return sequence((*base.ref, *additions[0].items))
+        if base.kind == MAP and expr.method == "update" and len(additions) == 1:
+            entries = _entries(additions[0])
+            if entries is not None:
+                return mapping({**dict(base.ref), **entries}.items())
         return unknown([base, *additions])
 
-    def subscript(self, expr: ir.Subscript, module: FileSummary) -> Val:
-        base = self.eval(expr.base, module)
+    def subscript(self, expr: ir.Subscript, module: FileSummary, ctx: Context) -> Val:
+        base = self.eval(expr.base, module, ctx)
         if base.kind == EXTERNAL:
             return UNKNOWN_VALUE  # typing subscripts and the like
-        container = as_data(base)
         if isinstance(expr.index, ir.Slice):
-            bounds = [as_data(self.eval(b, module)) if b is not None else data(None)
+            bounds = [as_data(self.eval(b, module, ctx)) if b is not None else data(None)
                       for b in (expr.index.lower, expr.index.upper, expr.index.step)]
-            if isinstance(container.data, str | list | tuple) and all(b.known for b in bounds):
+            container = as_data(base)
+            if all(b.known for b in bounds):
+                window = slice(*(b.data for b in bounds))
                 try:
-                    return data(container.data[slice(*(b.data for b in bounds))], [container, *bounds])
+                    if base.kind == SEQ:
+                        return sequence(base.ref[window], "tuple" if isinstance(base.data, tuple) else "list")
+                    if isinstance(container.data, str | list | tuple):
+                        return data(container.data[window], [container, *bounds])
                 except (TypeError, ValueError):
                     pass
             return unknown([container, *bounds])
-        index = as_data(self.eval(expr.index, module))
-        value = container.data
-        if index.known and isinstance(value, dict | list | tuple | str):
+        index = as_data(self.eval(expr.index, module, ctx))
+        if index.known:
             try:
-                item = value[index.data]
+                if base.kind == SEQ and isinstance(index.data, int) and not isinstance(index.data, bool):
+                    return _carry(base.ref[index.data], [index])
+                if base.kind == MAP:
+                    found = dict(base.ref).get(index.data)
+                    if found is not None:
+                        return _carry(found, [index])
+                    return unknown([base, index])
+                value = as_data(base).data
+                if isinstance(value, dict | list | tuple | str):
+                    return data(value[index.data], [as_data(base), index])
             except (KeyError, IndexError, TypeError):
-                return unknown([container, index])
-            return data(item, [container, index])
-        return unknown([container, index])
+                return unknown([base, index])
+        return unknown([base, index])
 
-    def opaque(self, expr: ir.Opaque, module: FileSummary) -> Val:
-        parts = [self.eval(p, module) for p in expr.parts]
+    def opaque(self, expr: ir.Opaque, module: FileSummary, ctx: Context) -> Val:
+        parts = [self.eval(p, module, ctx) for p in expr.parts]
         if not expr.resolved:
             parts.append(UNRESOLVED)
         return unknown(parts)
 
-    def comprehension(self, expr: ir.Comprehension, module: FileSummary) -> Val:
-        parts = [self.eval(expr.element, module), *(self.eval(s, module) for s in expr.sources)]
+    def comprehension(self, expr: ir.Comprehension, module: FileSummary, ctx: Context) -> Val:
+        parts = [self.eval(expr.element, module, ctx), *(self.eval(s, module, ctx) for s in expr.sources)]
         return unknown(parts)
+
+
+def _entries(value: Val) -> dict[str, Val] | None:
+    """The keyword arguments a ``**value`` spread passes, when they can be seen."""
+    if value.kind == ARGS:
+        return dict(value.ref or ())
+    if value.kind == MAP and all(isinstance(k, str) for k, _ in value.ref):
+        return {k: v for k, v in value.ref}
+    plain = as_data(value)
+    if isinstance(plain.data, dict) and all(isinstance(k, str) for k in plain.data):
+        return {k: data(v, [plain]) for k, v in plain.data.items()}
+    return None
 
 
 def _carry(value: Val, parts: Sequence[Val]) -> Val:
     """``value`` with the references and flags of everything that decided it."""
     merged = unknown(parts)
+    if not (merged.deps - value.deps or (merged.unresolved and not value.unresolved)
+            or (merged.secret and not value.secret)):
+        return value
     return Val(value.kind, value.data, value.ref, value.deps | merged.deps,
                value.unresolved or merged.unresolved, value.secret or merged.secret, value.param)
 
@@ -565,22 +981,10 @@ def _bounded(op: str, left: Any, right: Any) -> bool:
     return True
 
 
-def _lit(ev: Evaluator, expr: ir.Lit, module: FileSummary) -> Val:
-    return data(expr.value)
-
-
-def _param(ev: Evaluator, expr: ir.Param, module: FileSummary) -> Val:
-    return Val(DATA, UNKNOWN, None, frozenset(), True, False, expr.name)
-
-
-def _lambda(ev: Evaluator, expr: ir.Lambda, module: FileSummary) -> Val:
-    return Val(DATA, UNKNOWN, "lambda")
-
-
-_HANDLERS: Mapping[type, Callable[[Evaluator, Any, FileSummary], Val]] = {
-    ir.Lit: _lit,
+_HANDLERS: Mapping[type, Callable[[Evaluator, Any, FileSummary, Context], Val]] = {
+    ir.Lit: lambda ev, e, m, c: data(e.value),
     ir.Seq: Evaluator.sequence,
-    ir.Star: lambda ev, e, m: ev.eval(e.value, m),
+    ir.Star: lambda ev, e, m, c: ev.eval(e.value, m, c),
     ir.MapDisplay: Evaluator.mapping,
     ir.FStr: Evaluator.fstring,
     ir.BinOp: Evaluator.binary,
@@ -588,26 +992,26 @@ _HANDLERS: Mapping[type, Callable[[Evaluator, Any, FileSummary], Val]] = {
     ir.BoolOp: Evaluator.boolean,
     ir.Compare: Evaluator.compare,
     ir.IfElse: Evaluator.if_else,
-    ir.Attr: lambda ev, e, m: ev.attribute(ev.eval(e.base, m), e.name),
+    ir.Attr: lambda ev, e, m, c: ev.attribute(ev.eval(e.base, m, c), e.name, c),
     ir.Subscript: Evaluator.subscript,
     ir.Call: Evaluator.call,
-    ir.Lambda: _lambda,
+    ir.Lambda: lambda ev, e, m, c: Val(DATA, UNKNOWN, "lambda"),
     ir.Comprehension: Evaluator.comprehension,
     ir.Binding: Evaluator._binding,
-    ir.Global: lambda ev, e, m: ev.global_value(m, e.name),
-    ir.Param: _param,
-    ir.LambdaParam: lambda ev, e, m: UNKNOWN_VALUE,
-    ir.SelfRef: lambda ev, e, m: Val(SELF, ref=(m.path, e.class_name)),
-    ir.SuperRef: lambda ev, e, m: Val(SUPER, ref=(m.path, e.class_name)),
+    ir.Global: lambda ev, e, m, c: ev.global_value(m, e.name),
+    ir.Param: Evaluator._param,
+    ir.LambdaParam: lambda ev, e, m, c: UNKNOWN_VALUE,
+    ir.SelfRef: Evaluator._self,
+    ir.SuperRef: Evaluator._super,
     ir.ImportModule: Evaluator._import_module,
     ir.ImportFrom: Evaluator._import_from,
-    ir.ClassRef: lambda ev, e, m: Val(CLASS, ref=(m.path, e.qualname)),
-    ir.FunctionRef: lambda ev, e, m: Val(FUNCTION, ref=(m.path, e.qualname)),
-    ir.Alternatives: lambda ev, e, m: ev.alternatives(e.options, m),
+    ir.ClassRef: lambda ev, e, m, c: Val(CLASS, ref=(m.path, e.qualname)),
+    ir.FunctionRef: lambda ev, e, m, c: Val(FUNCTION, ref=(m.path, e.qualname)),
+    ir.Alternatives: Evaluator.alternatives,
     ir.Element: Evaluator.element,
     ir.Mutated: Evaluator.mutated,
+    ir.Stored: Evaluator.stored,
+    ir.AfterLoop: Evaluator.after_loop,
     ir.Opaque: Evaluator.opaque,
-    ir.Slice: lambda ev, e, m: UNRESOLVED,
+    ir.Slice: lambda ev, e, m, c: UNRESOLVED,
 }
-
-__all__ = ["Evaluator", "class_node_key", "is_fully_known", "node_key"]

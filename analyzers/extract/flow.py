@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from analyzers.extract.ir import Alternatives, Expr
+from analyzers.extract.summary import ReturnPath
 
 MODULE = "module"
 FUNCTION = "function"
@@ -40,6 +41,11 @@ class Scope:
     global_names: set[str] = field(default_factory=set)
     class_name: str | None = None  # the class a CLASS scope defines, or a method belongs to
     method: MethodRecorder | None = None  # set on a method's FUNCTION scope
+    # FUNCTION scopes: returns/raises met so far, the branch conditions around
+    # the current statement, and how many loops/try blocks enclose it.
+    returns: list[ReturnPath] = field(default_factory=list)
+    guards: list[tuple[Expr, bool]] = field(default_factory=list)
+    uncertain: int = 0
 
 
 def merge(paths: Iterable[dict[str, Expr]]) -> dict[str, Expr]:

@@ -1,9 +1,12 @@
 """Phase 2: one ResourceGraph for a whole project, built from its file summaries.
 
-Each resource constructor call site is one node; each ComponentResource
-subclass of the project is one node standing for its instances (``self``).
-A synthetic ``pulumi:pulumi:Stack`` node is the parent of what a program
-creates at its root, as the engine does.
+Module-level code runs in the root context; every function, method and
+loop it reaches runs in its own context (see ``contexts``), so each
+constructor call becomes one node per run: ``make_api("admin")`` creates
+the ``admin`` RestApi, ``Database("db", ...)`` a component node with its
+children. Functions and classes nothing calls are analysed once with
+unknown parameters. A synthetic ``pulumi:pulumi:Stack`` node is the parent
+of what the program creates at its root, as the engine does.
 """
 
 from __future__ import annotations
@@ -11,25 +14,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from analyzers.extract import ir, naming, options
+from analyzers.extract import naming, options
 from analyzers.extract.components import ComponentIndex
-from analyzers.extract.evaluate import Evaluator, class_node_key, node_key
+from analyzers.extract.contexts import Context
+from analyzers.extract.evaluate import LOCAL_COMPONENT, Evaluator, SiteInstance, class_node_key
 from analyzers.extract.summary import CallSite, FileSummary, Span
-from analyzers.extract.values import (
-    ARGS,
-    CLASS,
-    DATA,
-    EXTERNAL,
-    OPTIONS,
-    RESOURCE,
-    SELF,
-    ClassKey,
-    Val,
-    as_data,
-)
+from analyzers.extract.values import ARGS, DATA, OPTIONS, RESOURCE, SELF, ClassKey, Val, as_data
 from policypack.graph import STACK_TYPE, Resource, ResourceGraph, SourceLocation
 
 STACK = "<stack>"
+UNKNOWN_PARENT = ""
 # Keyword arguments of resource constructors that are not props.
 _NOT_PROPS = frozenset({"opts", "resource_name", "__props__", "__opts__", "args"})
 
@@ -41,10 +35,13 @@ class Node:
     custom: bool
     module: FileSummary
     span: Span
-    site: CallSite | None = None  # None for a component class node
-    class_key: ClassKey | None = None  # a component class node's class
+    context: Context | None = None
+    site: SiteInstance | None = None  # None for a component analysed without a caller
+    class_key: ClassKey | None = None  # set for project component nodes
     name: str | None = None  # the literal logical name, when known
     urn: str = ""
+    explicit_parent: str | None = None  # from opts: node key, "" (can't tell) or None (not set)
+    opts: Val | None = None
     parent: str | None = None  # a node key, STACK, or None (unknown)
     props: dict[str, object] = field(default_factory=dict)
     prop_deps: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -60,7 +57,7 @@ class Node:
 
 @dataclass(frozen=True)
 class ChildSite:
-    """A resource (or component) created lexically inside a ComponentResource subclass."""
+    """A constructor call lexically inside a ComponentResource subclass."""
 
     module: FileSummary
     site: CallSite
@@ -78,21 +75,6 @@ class ProjectGraph:
     child_sites: list[ChildSite]
 
 
-@dataclass
-class _Call:
-    """A call site that constructs something: a node, or an instance of a project component."""
-
-    module: FileSummary
-    index: int
-    site: CallSite
-    node: str  # graph node key (a component class node key for project component instances)
-    type: str
-    custom: bool
-    instance_of: ClassKey | None  # set for project component instances
-    opts: Val | None = None
-    explicit_parent: str | None = None  # node key / STACK / "" (unknown) / None (not set)
-
-
 def build(summaries: Sequence[FileSummary], project: str) -> ProjectGraph:
     return _Builder(summaries, project).build()
 
@@ -104,193 +86,192 @@ class _Builder:
         self.components = ComponentIndex(self.ev)
         self.ev.components = self.components
         self.nodes: dict[str, Node] = {}
-        self.calls: list[_Call] = []
-
-    # --- classification -----------------------------------------------------------
-
-    def _classify(self) -> None:
-        mapping: dict[tuple[str, int], str] = {}
-        for path, module in sorted(self.ev.modules.items()):
+        self._sites_by_owner: dict[tuple[str, str], list[int]] = {}
+        self._invocations_by_owner: dict[tuple[str, str], list[object]] = {}
+        self._loops_by_owner: dict[tuple[str, str], list[str]] = {}
+        for path, module in self.ev.modules.items():
             for index, site in enumerate(module.calls):
-                call = self._classify_call(module, index, site)
-                if call is not None:
-                    self.calls.append(call)
-                    mapping[(path, index)] = call.node
-        for key in self.components.components():
-            module = self.ev.modules[key[0]]
-            info = module.classes[key[1]]
-            node = Node(class_node_key(key), self.components.token(key), False, module, info.span,
-                        class_key=key, name=info.name)
-            self.nodes[node.key] = node
-        # Values computed while classifying did not know which calls are resources.
-        self.ev._memo.clear()
-        self.ev.call_nodes = lambda path, site: mapping.get((path, site))
+                self._sites_by_owner.setdefault((path, site.owner), []).append(index)
+            for owner, call in module.invocations:
+                self._invocations_by_owner.setdefault((path, owner), []).append(call)
+            for loop in module.loops.values():
+                self._loops_by_owner.setdefault((path, loop.owner), []).append(loop.qualname)
 
-    def _classify_call(self, module: FileSummary, index: int, site: CallSite) -> _Call | None:
-        func = self.ev.eval(site.call.func, module)
-        if func.kind == EXTERNAL:
-            sdk = naming.resource_class(str(func.ref))
-            if sdk is None:
-                return None
-            key = node_key(module.path, index)
-            return _Call(module, index, site, key, sdk.token, sdk.kind == naming.CUSTOM, None)
-        if func.kind == CLASS:
-            kind = self.components.kind(func.ref)
-            if kind.kind == naming.COMPONENT:
-                return _Call(module, index, site, class_node_key(func.ref), self.components.token(func.ref),
-                             False, func.ref)
-            if kind.kind == naming.CUSTOM:
-                key = node_key(module.path, index)
-                return _Call(module, index, site, key, self.components.token(func.ref), True, None)
-        return None
+    # --- running the program ---------------------------------------------------------
 
-    # --- arguments ------------------------------------------------------------------
+    def _process(self, ctx: Context) -> None:
+        if ctx.module is None:
+            for _, module in sorted(self.ev.modules.items()):
+                self._process_owner(module, "", ctx)
+        elif ctx.function is not None:
+            self._process_owner(ctx.module, ctx.function, ctx)
 
-    def _arguments(self, call: _Call) -> tuple[Val | None, list[tuple[str, Val]], bool, Val | None]:
-        """(name, props as (snake name, value), whether unseen props may exist, opts)."""
-        module, expr = call.module, call.site.call
-        ev = self.ev
-        params = ()
-        if call.instance_of is not None:
-            info = ev.class_info(call.instance_of)
-            params = info.init_params if info is not None else ()
-        name: Val | None = None
-        opts: Val | None = None
+    def _process_owner(self, module: FileSummary, owner: str, ctx: Context) -> None:
+        key = (module.path, owner)
+        for loop in self._loops_by_owner.get(key, ()):
+            self.ev.loop_contexts(ctx, module, loop)
+        for index in self._sites_by_owner.get(key, ()):
+            self.ev.site_value(module, index, ctx)
+        for call in self._invocations_by_owner.get(key, ()):
+            self.ev.eval(call, module, ctx)  # type: ignore[arg-type]
+
+    def _drain(self) -> None:
+        """Process new contexts and evaluate new nodes until nothing new appears."""
+        evaluated: set[str] = set(self.nodes)
+        while True:
+            while self.ev.pending:
+                self._process(self.ev.pending.pop(0))
+            fresh = [si for key, si in self.ev.site_instances.items() if key not in evaluated]
+            if not fresh and not self.ev.pending:
+                return
+            for instance in fresh:
+                evaluated.add(instance.key)
+                self._evaluate(instance)
+
+    def _generic_pass(self) -> bool:
+        """Analyse functions and classes nothing called, once each, with unknown parameters."""
+        instantiated: set[ClassKey] = set()
+        for class_key in self.ev.instance_classes.values():
+            instantiated.update(self.components.mro(class_key))
+        created = False
+        for path, module in sorted(self.ev.modules.items()):
+            for qualname, info in module.functions.items():
+                if (path, qualname) in self.ev.runs or info.owner:
+                    continue
+                if info.class_name is not None and (path, info.class_name) in instantiated:
+                    continue  # a method the program never calls on its instances
+                before = len(self.ev.contexts)
+                self.ev.generic_context(module, qualname)
+                created = created or len(self.ev.contexts) > before
+        return created
+
+    # --- one node ---------------------------------------------------------------------
+
+    def _evaluate(self, instance: SiteInstance) -> None:
+        module, ctx, call = instance.module, instance.context, instance.site.call
+        args, kwargs, hidden, _ = self.ev._args(call, module, ctx)
+        name_val = args[0] if args else kwargs.get("resource_name", kwargs.get("name") if
+                                                      instance.kind == LOCAL_COMPONENT else None)
+        opts_val: Val | None = kwargs.get("opts")
         props: list[tuple[str, Val]] = []
-        hidden = False
-        for position, arg in enumerate(expr.args):
-            if isinstance(arg, ir.Star):
-                hidden = True
-                continue
-            value = ev.eval(arg, module)
-            if position == 0:
-                name = value
-            elif params:
-                if position - 1 < len(params) and params[position - 1] == "opts":
-                    opts = value
-            elif value.kind == OPTIONS or position == 2:
-                opts = value
-            elif value.kind == ARGS:
-                props.extend(value.ref or ())
-                hidden = hidden or value.unresolved
-            elif not (value.kind == DATA and value.data is None):
-                hidden = True  # an args object the analyzer cannot see into
-        for keyword, arg in expr.kwargs:
-            value = ev.eval(arg, module)
-            if keyword is None:
-                spread = value if value.kind == ARGS else as_data(value)
-                entries = dict(spread.ref or ()) if spread.kind == ARGS else spread.data
-                if isinstance(entries, dict) and all(isinstance(k, str) for k in entries):
-                    for key, item in entries.items():
-                        item_val = item if isinstance(item, Val) else Val(DATA, item, None, spread.deps,
-                                                                          spread.unresolved, spread.secret)
-                        if key == "opts":
-                            opts = item_val
-                        elif key not in _NOT_PROPS:
-                            props.append((key, item_val))
-                else:
-                    hidden = True
-                continue
-            if keyword == "resource_name":
-                name = value
-            elif keyword == "opts":
-                opts = value
-            elif keyword == "args" and call.instance_of is None:
-                if value.kind == ARGS:
+        if instance.kind == LOCAL_COMPONENT:
+            info = self.ev.class_info(instance.class_key) if instance.class_key else None
+            params = info.init_params if info is not None else ()
+            if opts_val is None and "opts" in params and params.index("opts") < len(args):
+                opts_val = args[params.index("opts")]
+        else:
+            for position, value in enumerate(args[1:3], start=1):
+                if value.kind == OPTIONS or position == 2:
+                    opts_val = value if opts_val is None else opts_val
+                elif value.kind == ARGS:
                     props.extend(value.ref or ())
                     hidden = hidden or value.unresolved
-                elif not (value.kind == DATA and value.data is None):
+                elif not (value.kind == DATA and value.data is None and not value.unresolved):
+                    hidden = True  # an args object the analyzer cannot see into
+            args_kw = kwargs.get("args")
+            if args_kw is not None:
+                if args_kw.kind == ARGS:
+                    props.extend(args_kw.ref or ())
+                    hidden = hidden or args_kw.unresolved
+                elif not (args_kw.kind == DATA and args_kw.data is None):
                     hidden = True
-            elif keyword not in _NOT_PROPS:
-                props.append((keyword, value))
-        return name, props, hidden, opts
-
-    # --- parents ----------------------------------------------------------------------
+            props.extend((k, v) for k, v in kwargs.items() if k not in _NOT_PROPS)
+        name_data = as_data(name_val) if name_val is not None else None
+        name = name_data.data if name_data is not None and isinstance(name_data.data, str) and not (
+            name_data.unresolved) else None
+        node = Node(instance.key, instance.type, instance.kind == naming.CUSTOM, module, instance.site.span,
+                    context=ctx, site=instance, name=name, opts=opts_val)
+        if instance.kind == LOCAL_COMPONENT:
+            node.class_key = instance.class_key
+            if instance.class_key is not None:
+                node.type = self.components.token(instance.class_key, instance.init_context)
+        for snake, value in props:
+            camel = naming.camel_case(snake)
+            plain = as_data(value)
+            node.props[camel] = plain.data
+            if plain.deps - {node.key}:
+                node.prop_deps[camel] = plain.deps - {node.key}
+            if plain.unresolved:
+                node.unresolved.add(camel)
+            if plain.secret:
+                node.secret.add(camel)
+        if hidden:
+            node.unresolved.add("*")
+        resolved_opts = options.of(opts_val)
+        node.secret.update(resolved_opts.secret_outputs)
+        node.secret.update(naming.camel_case(s) for s in resolved_opts.secret_outputs)
+        deps, incomplete = options.dependencies(resolved_opts)
+        node.depends_on = deps - {node.key}
+        if incomplete:
+            node.unresolved.add("dependsOn")
+        node.explicit_parent = self._explicit_parent(resolved_opts)
+        self.nodes[node.key] = node
 
     def _explicit_parent(self, opts: options.Options) -> str | None:
-        """The node key ``parent=`` names, STACK, "" when it can't be told, None when not set."""
+        """The node ``parent=`` names, "" when it can't be told, None when not set."""
         parent = opts.parent
         if parent is None:
-            return None if opts.complete else ""
-        if parent.kind == SELF:
-            return class_node_key(parent.ref) if self.components.is_component(parent.ref) else ""
+            return None if opts.complete else UNKNOWN_PARENT
+        if parent.kind == SELF and isinstance(parent.ref, tuple):
+            return parent.ref[1]
         if parent.kind == RESOURCE and isinstance(parent.ref, str):
             return parent.ref
-        return ""
+        return UNKNOWN_PARENT
 
-    def _enclosing_component(self, call: _Call) -> ClassKey | None:
-        if call.site.class_name is None:
+    # --- parents ------------------------------------------------------------------------
+
+    def _enclosing(self, node: Node) -> tuple[ClassKey, str] | None:
+        """The component class a call is lexically inside, and the instance running it."""
+        site = node.site
+        if site is None or site.site.class_name is None:
             return None
-        key = (call.module.path, call.site.class_name)
-        return key if self.components.is_component(key) else None
+        class_key = (node.module.path, site.site.class_name)
+        if not self.components.is_component(class_key):
+            return None
+        instance = node.context.instance() if node.context is not None else None
+        if instance is not None and instance.kind == SELF and isinstance(instance.ref, tuple):
+            return class_key, instance.ref[1]
+        return class_key, class_node_key(class_key)
 
-    def _resolve_parent(self, call: _Call) -> str | None:
-        explicit = call.explicit_parent
-        enclosing = self._enclosing_component(call)
+    def _parent(self, node: Node) -> str | None:
+        explicit = node.explicit_parent
         if explicit:
             return explicit
+        enclosing = self._enclosing(node)
         if enclosing is not None:
             # Without parent=self this is an SG103 finding; the component is its
             # parent for the graph so SG101's static form does not fire as well.
-            return class_node_key(enclosing)
-        if explicit == "":
+            return enclosing[1]
+        if explicit == UNKNOWN_PARENT:
             return None
         return STACK
 
-    # --- build ---------------------------------------------------------------------------
+    def _add_generic_components(self) -> None:
+        for class_key in sorted(self.ev.generic_instances):
+            if not self.components.is_component(class_key):
+                continue
+            key = class_node_key(class_key)
+            module = self.ev.modules[class_key[0]]
+            info = module.classes[class_key[1]]
+            generic = self.ev.generic_context(module, f"{class_key[1]}.__init__")
+            self.nodes.setdefault(key, Node(key, self.components.token(class_key, generic), False, module,
+                                            info.span, class_key=class_key, name=info.name))
+
+    # --- build --------------------------------------------------------------------------
 
     def build(self) -> ProjectGraph:
-        self._classify()
-        for call in self.calls:
-            name_val, props, hidden, opts_val = self._arguments(call)
-            call.opts = opts_val
-            opts = options.of(opts_val)
-            call.explicit_parent = self._explicit_parent(opts)
-            if call.instance_of is not None:
-                continue
-            name_data = as_data(name_val) if name_val is not None else None
-            node = Node(call.node, call.type, call.custom, call.module, call.site.span, site=call.site,
-                        name=name_data.data if name_data is not None and isinstance(name_data.data, str)
-                        and not name_data.unresolved else None)
-            for snake, value in props:
-                camel = naming.camel_case(snake)
-                plain = as_data(value)
-                node.props[camel] = plain.data
-                if plain.deps:
-                    node.prop_deps[camel] = plain.deps - {node.key}
-                if plain.unresolved:
-                    node.unresolved.add(camel)
-                if plain.secret:
-                    node.secret.add(camel)
-            if hidden:
-                node.unresolved.add("*")
-            node.secret.update(opts.secret_outputs)
-            node.secret.update(naming.camel_case(s) for s in opts.secret_outputs)
-            deps, incomplete = options.dependencies(opts)
-            node.depends_on = deps - {node.key}
-            if incomplete:
-                node.unresolved.add("dependsOn")
-            self.nodes[node.key] = node
-        for call in self.calls:
-            if call.instance_of is None:
-                self.nodes[call.node].parent = self._resolve_parent(call)
-        self._component_parents()
+        self.ev.pending.append(self.ev.root)
+        self._drain()
+        while self._generic_pass():
+            self._drain()
+        self._add_generic_components()
+        for node in self.nodes.values():
+            node.parent = self._parent(node) if node.site is not None else None
         return self._assemble()
-
-    def _component_parents(self) -> None:
-        """A component class node's parent: where its instances are created, when they agree."""
-        found: dict[str, set[str | None]] = {}
-        for call in self.calls:
-            if call.instance_of is not None:
-                found.setdefault(call.node, set()).add(self._resolve_parent(call))
-        for key, parents in found.items():
-            if len(parents) == 1 and key in self.nodes:
-                parent = next(iter(parents))
-                self.nodes[key].parent = parent if parent != key else None
 
     def _expand(self, keys: frozenset[str], children: dict[str, list[str]]) -> list[str]:
         """Dependencies as the SDK records them: a project component stands for its
-        custom (and remote component) descendants."""
+        custom (and component-package) descendants."""
         result: list[str] = []
         pending = sorted(keys)
         seen: set[str] = set()
@@ -311,12 +292,11 @@ class _Builder:
     def _assemble(self) -> ProjectGraph:
         stack_urn = f"urn:pulumi:static::{self.project}::{STACK_TYPE}::{self.project}"
         used: set[str] = {stack_urn}
-        for key in sorted(self.nodes, key=lambda k: (self.nodes[k].module.path, self.nodes[k].span.line,
-                                                       self.nodes[k].span.column, k)):
-            node = self.nodes[key]
+        ordered = sorted(self.nodes.values(), key=lambda n: (n.module.path, n.span.line, n.span.column, n.key))
+        for node in ordered:
             urn = f"urn:pulumi:static::{self.project}::{node.type}::{node.label}"
             if urn in used:
-                urn = f"{urn}@{node.module.path}:{node.span.line}:{node.span.column}"
+                urn = f"{urn}@{node.key}"
             used.add(urn)
             node.urn = urn
         children: dict[str, list[str]] = {}
@@ -325,11 +305,11 @@ class _Builder:
                 children.setdefault(node.parent, []).append(key)
 
         def urns(keys: frozenset[str]) -> tuple[str, ...]:
-            return tuple(self.nodes[k].urn for k in self._expand(keys, children))
+            return tuple(sorted(self.nodes[k].urn for k in self._expand(keys, children)))
 
         resources = [Resource(urn=stack_urn, type=STACK_TYPE, name=self.project, custom=False)]
         by_urn: dict[str, Node] = {}
-        for node in sorted(self.nodes.values(), key=lambda n: n.urn):
+        for node in ordered:
             parent = stack_urn if node.parent == STACK else (
                 self.nodes[node.parent].urn if node.parent in self.nodes else None)
             location = SourceLocation(node.module.path, node.span.line, node.span.column, node.span.end_line,
@@ -338,7 +318,7 @@ class _Builder:
                 urn=node.urn,
                 type=node.type,
                 name=node.label,
-                props={k: v for k, v in node.props.items()},
+                props=dict(node.props),
                 parent=parent,
                 dependencies=urns(node.depends_on),
                 property_dependencies={prop: urns(deps) for prop, deps in node.prop_deps.items() if deps},
@@ -348,39 +328,33 @@ class _Builder:
                 location=location,
             ))
             by_urn[node.urn] = node
-        graph = ResourceGraph(resources)
-        return ProjectGraph(graph, by_urn, self.components, self._child_sites())
+        return ProjectGraph(ResourceGraph(resources), by_urn, self.components, self._child_sites())
+
+    # --- SG103 --------------------------------------------------------------------------
 
     def _child_sites(self) -> list[ChildSite]:
         sites: list[ChildSite] = []
-        for call in self.calls:
-            enclosing = self._enclosing_component(call)
+        for node in sorted(self.nodes.values(), key=lambda n: n.key):
+            if node.site is None or node.site.kind == naming.PROVIDER:
+                continue
+            enclosing = self._enclosing(node)
             if enclosing is None:
                 continue
-            node = self.nodes.get(call.node)
-            name = node.name if node is not None and call.instance_of is None else self._literal_name(call)
-            sites.append(ChildSite(call.module, call.site, enclosing, name, call.type,
-                                   self._parented(call, enclosing)))
+            sites.append(ChildSite(node.module, node.site.site, enclosing[0], node.name, node.type,
+                                   self._parented(node, enclosing)))
         return sites
 
-    def _literal_name(self, call: _Call) -> str | None:
-        args = call.site.call.args
-        expr = args[0] if args else dict((k, v) for k, v in call.site.call.kwargs if k).get("resource_name")
-        if expr is None:
-            return None
-        value = as_data(self.ev.eval(expr, call.module))
-        return value.data if isinstance(value.data, str) and not value.unresolved else None
-
-    def _parented(self, call: _Call, component: ClassKey) -> bool | None:
-        explicit = call.explicit_parent
-        target = class_node_key(component)
+    def _parented(self, node: Node, enclosing: tuple[ClassKey, str]) -> bool | None:
+        explicit = node.explicit_parent
+        class_key, target = enclosing
         if explicit is None:
             return False
-        if explicit == "":
-            opts = call.opts
-            info = self.ev.class_info(component)
-            if (opts is not None and opts.param is not None and call.site.method == "__init__"
-                    and info is not None and opts.param in info.init_params):
+        if explicit == UNKNOWN_PARENT:
+            opts = node.opts
+            info = self.ev.class_info(class_key)
+            if (opts is not None and opts.param is not None and node.site is not None
+                    and node.site.site.method == "__init__" and info is not None
+                    and opts.param in info.init_params):
                 # the component's own opts: their parent is the component's parent, never self
                 return False
             return None
@@ -392,9 +366,8 @@ class _Builder:
             if current == STACK:
                 return False
             seen.add(current)
-            node = self.nodes.get(current)
-            if node is None:
+            parent_node = self.nodes.get(current)
+            if parent_node is None:
                 return None
-            current = node.parent
+            current = parent_node.parent
         return None
-

@@ -148,9 +148,11 @@ class Global:
 
 @dataclass(frozen=True)
 class Param:
-    """A parameter of the enclosing function: unknown here."""
+    """Parameter ``name`` of function ``function`` (a qualified name in this file):
+    bound per call in phase 2, unknown when the function is analysed on its own."""
 
     name: str
+    function: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,16 +162,18 @@ class LambdaParam:
 
 @dataclass(frozen=True)
 class SelfRef:
-    """``self`` (or ``cls``) inside a method of ``class_name`` (a qualified name in this file)."""
+    """``self`` (or ``cls``) of method ``function`` of ``class_name`` (qualified names in this file)."""
 
     class_name: str
+    function: str = ""
 
 
 @dataclass(frozen=True)
 class SuperRef:
-    """``super()`` inside a method of ``class_name``."""
+    """``super()`` inside method ``function`` of ``class_name``."""
 
     class_name: str
+    function: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,17 +211,40 @@ class Alternatives:
 
 @dataclass(frozen=True)
 class Element:
-    """One element of an iterable (a loop or comprehension variable)."""
+    """One element of an iterable: a loop variable (``loop`` names the loop, whose
+    iterations phase 2 may unroll) or a comprehension variable (``loop`` empty)."""
 
     iterable: Expr
+    loop: str = ""
 
 
 @dataclass(frozen=True)
 class Mutated:
-    """A container changed after it was built (``append``, ``d[k] = v``, ``x.attr = v``)."""
+    """A container changed after it was built: ``method`` is "append", "extend",
+    "update", ... or "" for other changes (``x.attr = v``)."""
 
     base: Expr
     additions: tuple[Expr, ...]
+    method: str = ""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """``base[key] = value``: the container with one entry set."""
+
+    base: Expr
+    key: Expr
+    value: Expr
+
+
+@dataclass(frozen=True)
+class AfterLoop:
+    """A name's value after ``for`` loop ``loop``: its value at the end of the last
+    iteration when the iterations are known, else ``before`` or ``after``."""
+
+    loop: str
+    before: Expr | None
+    after: Expr
 
 
 @dataclass(frozen=True)
@@ -233,7 +260,7 @@ class Opaque:
 Expr = Union[  # noqa: UP007
     Lit, Seq, Star, MapDisplay, FStr, BinOp, UnaryOp, BoolOp, Compare, IfElse, Attr, Subscript, Slice,
     Call, Lambda, Comprehension, Binding, Global, Param, LambdaParam, SelfRef, SuperRef, ImportModule,
-    ImportFrom, ClassRef, FunctionRef, Alternatives, Element, Mutated, Opaque,
+    ImportFrom, ClassRef, FunctionRef, Alternatives, Element, Mutated, Stored, AfterLoop, Opaque,
 ]
 
 UNRESOLVED = Opaque()

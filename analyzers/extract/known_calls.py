@@ -13,11 +13,23 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from analyzers.extract import options
-from analyzers.extract.values import CONFIG, DATA, EXTERNAL, Val, as_data, data, is_fully_known, unknown
+from analyzers.extract.values import (
+    CONFIG,
+    DATA,
+    EXTERNAL,
+    MAP,
+    SEQ,
+    Val,
+    as_data,
+    data,
+    is_fully_known,
+    sequence,
+    unknown,
+)
 from policypack.graph import UNKNOWN
 
 MAX_TEXT = 100_000  # longest string/list the analyzer builds
-_BIG_NUMBER = re.compile(r"\d{5,}")
+BIG_NUMBER = re.compile(r"\d{5,}")
 
 Handler = Callable[[Sequence[Val], Mapping[str, Val]], Val]
 
@@ -43,7 +55,7 @@ def format_string(template: Val, args: Sequence[Val], kwargs: Mapping[str, Val])
     parts = [template, *args, *kwargs.values()]
     values = [as_data(a) for a in args]
     named = {k: as_data(v) for k, v in kwargs.items()}
-    if (isinstance(template.data, str) and not _BIG_NUMBER.search(template.data)
+    if (isinstance(template.data, str) and not BIG_NUMBER.search(template.data)
             and all(v.known for v in values) and all(v.known for v in named.values())):
         try:
             text = template.data.format(*(v.data for v in values), **{k: v.data for k, v in named.items()})
@@ -124,7 +136,7 @@ def _config(args: Sequence[Val], kwargs: Mapping[str, Val]) -> Val:
     return Val(CONFIG, deps=frozenset())
 
 
-def _resource_options(args: Sequence[Val], kwargs: Mapping[str, Val], spread_unknown: bool = False) -> Val:
+def resource_options(args: Sequence[Val], kwargs: Mapping[str, Val], spread_unknown: bool = False) -> Val:
     return options.from_call(args, dict(kwargs), spread_unknown)
 
 
@@ -159,8 +171,8 @@ FUNCTIONS: dict[str, Handler] = {
     "pulumi.unsecret": _identity(False),
     "pulumi.Config": _config,
     "pulumi.config.Config": _config,
-    "pulumi.ResourceOptions": _resource_options,
-    "pulumi.resource.ResourceOptions": _resource_options,
+    "pulumi.ResourceOptions": resource_options,
+    "pulumi.resource.ResourceOptions": resource_options,
     "pulumi.ResourceOptions.merge": _merge,
     "pulumi.resource.ResourceOptions.merge": _merge,
     "pulumi.export": _nothing,
@@ -202,7 +214,11 @@ def call_method(receiver: Val, name: str, args: Sequence[Val], kwargs: Mapping[s
         secret = name.startswith(_CONFIG_SECRET)
         result = unknown(parts)
         return Val(DATA, UNKNOWN, None, result.deps, result.unresolved, secret)
-    if receiver.kind != DATA:
+    if receiver.kind == MAP:
+        structured = _map_method(receiver, name, args)
+        if structured is not None:
+            return structured
+    if receiver.kind not in (DATA, SEQ, MAP):
         return None
     value = receiver.data
     if isinstance(value, str) and name == "format":
@@ -228,6 +244,24 @@ def call_method(receiver: Val, name: str, args: Sequence[Val], kwargs: Mapping[s
         except TypeError:
             pass
     return unknown(parts)
+
+
+def _map_method(receiver: Val, name: str, args: Sequence[Val]) -> Val | None:
+    """items/keys/values/get of a dict display, keeping each value's own references."""
+    entries = receiver.ref
+    if name == "items" and not args:
+        return sequence([sequence([data(key), value], "tuple") for key, value in entries])
+    if name == "keys" and not args:
+        return sequence([data(key) for key, _ in entries])
+    if name == "values" and not args:
+        return sequence([value for _, value in entries])
+    if name == "get" and args and as_data(args[0]).known:
+        key = as_data(args[0]).data
+        for candidate, value in entries:
+            if candidate == key:
+                return value
+        return args[1] if len(args) > 1 else data(None)
+    return None
 
 
 def external_function(path: str) -> Handler | None:

@@ -37,10 +37,48 @@ class CallSite:
 
     call: Call
     span: Span
+    owner: str  # the function (or unrolled loop) whose body holds the call; "" at module level
     class_name: str | None  # qualified name of the class the call is lexically inside
     method: str | None  # the method of that class it is directly inside
     function: str | None  # qualified name of the enclosing function, if any
     params: tuple[str, ...]  # parameters of the enclosing function
+
+
+@dataclass(frozen=True)
+class ReturnPath:
+    """A ``return`` (or ``raise``: ``value`` None) and the branch conditions leading to it."""
+
+    value: Expr | None
+    guards: tuple[tuple[Expr, bool], ...]  # (condition, whether it must be true)
+    certain: bool  # False inside loops, try blocks and match cases: guards are not the whole story
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    """A function or method: how to bind a call's arguments, and what it returns."""
+
+    qualname: str
+    owner: str  # the function (or loop) it is defined in; "" at module level
+    class_name: str | None  # set for methods
+    positional: tuple[str, ...]  # including self/cls for methods
+    vararg: str | None
+    keyword_only: tuple[str, ...]
+    kwarg: str | None
+    defaults: Mapping[str, Expr]
+    returns: tuple[ReturnPath, ...]
+    decorators: frozenset[str]
+
+
+@dataclass(frozen=True)
+class LoopInfo:
+    """A ``for`` loop whose body phase 2 may run once per element of a known iterable."""
+
+    qualname: str
+    owner: str
+    iterable: Expr
+    # Values carried from one iteration to the next: a binding made before the
+    # loop (by index) and the expression it holds at the end of an iteration.
+    carried: tuple[tuple[int, Expr], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +100,7 @@ class ClassInfo:
     class_attrs: Mapping[str, Expr]
     init_params: tuple[str, ...]  # __init__ parameters after self (empty when not defined)
     type_tokens: tuple[Expr, ...]  # first argument of super().__init__(...) calls
+    fields: tuple[str, ...] = ()  # annotated class attributes, in order (dataclass fields)
 
 
 @dataclass(frozen=True)
@@ -76,8 +115,14 @@ class FileSummary:
     path: str
     problems: tuple[ParseProblem, ...] = ()
     bindings: tuple[Expr, ...] = ()
+    binding_owners: tuple[str, ...] = ()  # per binding: the function/loop it belongs to ("" module)
     globals: Mapping[str, Expr] = field(default_factory=dict)
     star_imports: tuple[Expr, ...] = ()  # ImportModule / ImportFrom of ``from x import *``
     calls: tuple[CallSite, ...] = ()
     classes: Mapping[str, ClassInfo] = field(default_factory=dict)
+    functions: Mapping[str, FunctionInfo] = field(default_factory=dict)
+    loops: Mapping[str, LoopInfo] = field(default_factory=dict)
+    # Calls that may run project code (functions, methods), by owner: phase 2
+    # evaluates them so the resources those functions create are found.
+    invocations: tuple[tuple[str, Call], ...] = ()
     pulumi: bool = False  # parsed as a Pulumi program (mentions pulumi)

@@ -28,6 +28,9 @@ INSTANCE = "instance"  # an instance of a plain project class: ref = (class key,
 OPTIONS = "options"  # pulumi.ResourceOptions: ref = options.Options
 CONFIG = "config"  # a pulumi.Config object
 ARGS = "args"  # an SDK input type (``InstanceArgs(...)``): ref = ((name, Val), ...)
+# Displays keep their items as Vals so an element keeps its own references:
+SEQ = "seq"  # a list/tuple/set: data = the plain value, ref = (item Val, ...)
+MAP = "map"  # a dict with known keys: data = the plain dict, ref = ((key, Val), ...)
 
 ClassKey = tuple[str, str]  # (module path, class qualname)
 
@@ -44,7 +47,16 @@ class Val:
 
     @property
     def known(self) -> bool:
-        return self.kind == DATA and is_fully_known(self.data)
+        return self.kind in (DATA, SEQ, MAP) and is_fully_known(self.data)
+
+    @property
+    def items(self) -> tuple[Val, ...] | None:
+        """The elements as Vals for a SEQ (a MAP iterates over its keys), else None."""
+        if self.kind == SEQ:
+            return self.ref
+        if self.kind == MAP:
+            return tuple(Val(DATA, key) for key, _ in self.ref)
+        return None
 
 
 UNRESOLVED = Val(DATA, unresolved=True)
@@ -94,6 +106,8 @@ def as_data(val: Val) -> Val:
     """The value as the engine would see it in a prop (resources become their ids)."""
     if val.kind == DATA:
         return val
+    if val.kind in (SEQ, MAP):
+        return Val(DATA, val.data, None, val.deps, val.unresolved, val.secret)
     if val.kind == ARGS:
         from analyzers.extract.naming import camel_case
 
@@ -102,3 +116,24 @@ def as_data(val: Val) -> Val:
         result = {key: item.data for key, item in converted.items()}
         return data(result, [val, *converted.values()])
     return Val(DATA, UNKNOWN, None, val.deps, val.unresolved, val.secret)
+
+
+def sequence(items: Iterable[Val], kind: str = "list") -> Val:
+    """A SEQ of ``items`` (its plain data is list/tuple/frozenset of their data)."""
+    items = tuple(items)
+    plain = [as_data(item).data for item in items]
+    value: Any = tuple(plain) if kind == "tuple" else plain
+    if kind == "set":
+        try:
+            value = frozenset(plain)
+        except TypeError:
+            value = UNKNOWN
+    merged = data(value, items)
+    return Val(SEQ, value, items, merged.deps, merged.unresolved, merged.secret)
+
+
+def mapping(entries: Iterable[tuple[Any, Val]]) -> Val:
+    entries = tuple(entries)
+    value = {key: as_data(item).data for key, item in entries}
+    merged = data(value, [item for _, item in entries])
+    return Val(MAP, value, entries, merged.deps, merged.unresolved, merged.secret)

@@ -11,9 +11,14 @@ from policypack.rules.sg103_component_child_missing_parent import RULE
 
 
 def findings(context: SourceContext) -> Iterator[Finding]:
+    reported: set[tuple[str, int, int]] = set()
     for child in context.project.child_sites:
         if child.parented is not False:
             continue  # parented, or the options can't be resolved
+        where = (child.module.path, child.site.span.line, child.site.span.column)
+        if where in reported:
+            continue  # one finding per call site, however many instances run it
+        reported.add(where)
         component = child.component[1].rsplit(".", 1)[-1]
         label = f"'{child.name}'" if child.name is not None else "(name computed at run time)"
         span = child.site.span
