@@ -9,7 +9,7 @@ from typing import Any
 import libcst as cst
 
 from analyzers.extract import flow, ir
-from analyzers.extract.naming import is_class_name, is_input_type
+from analyzers.extract.naming import is_class_name
 
 # Methods that change the container they are called on.
 MUTATING_METHODS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "__setitem__"})
@@ -411,7 +411,7 @@ class ExpressionConverter:
                 args.append(value)
         site = None
         last = dotted.rsplit(".", 1)[-1] if dotted is not None else ""
-        if is_class_name(last) and not is_input_type(last):
+        if is_class_name(last):  # SDK input types are told apart in phase 2; project *Args classes matter
             site = len(self.pending_calls)
             function = self.enclosing_function()
             method = self.current_method()

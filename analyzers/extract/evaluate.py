@@ -291,9 +291,9 @@ class Evaluator:
                 continue
             if verdict is True:
                 return UNRESOLVED if path.value is None else self.eval(path.value, module, ctx)
-            candidates = [p.value for p in paths[position:]]
-            values = [UNRESOLVED if v is None else self.eval(v, module, ctx) for v in candidates]
-            return self.join(values)
+            # Several returns are possible; a raise creates nothing, so it adds no value.
+            values = [self.eval(p.value, module, ctx) for p in paths[position:] if p.value is not None]
+            return self.join(values) if values else UNRESOLVED
         return data(None)
 
     # --- names ----------------------------------------------------------------
