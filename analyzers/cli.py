@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import difflib
+import gc
 import json
 import os
 import sys
@@ -217,6 +218,9 @@ def _lint(args: argparse.Namespace) -> int:
         force_exclude=args.force_exclude,
         jobs=args.jobs,
     )
+    # A run allocates millions of small, mostly acyclic objects (syntax trees, summaries);
+    # collecting less often saves ~15% of a run for a few percent more memory (benchmarks/).
+    gc.set_threshold(50_000, 20, 100)
     try:
         result = runner.run(options, cwd=cwd)
     except PathNotFound as missing:

@@ -119,6 +119,9 @@ def _entry_matches(pattern: str, relative_path: str) -> bool:
     return regex.match(target) is not None
 
 
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
 @dataclass(frozen=True)
 class Excludes:
     patterns: tuple[str, ...]
@@ -131,8 +134,21 @@ class Excludes:
     def excluded_entry(self, path: Path) -> bool:
         """Whether a directory walk skips this entry: a walk started inside an excluded
         directory that was asked for by name still looks inside it."""
+        names, globs = _split_patterns(self.patterns)
+        if path.name in names:
+            return True
+        if not globs:
+            return False
         relative = _relative_posix(path, self.base)
-        return any(_entry_matches(pattern, relative) for pattern in self.patterns)
+        return any(_entry_matches(pattern, relative) for pattern in globs)
+
+
+@lru_cache(maxsize=64)
+def _split_patterns(patterns: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Plain names (``.venv``, ``build``: a set lookup) and the real globs."""
+    cleaned = [pattern.strip().removeprefix("./").rstrip("/") for pattern in patterns]
+    names = frozenset(p for p in cleaned if p and "/" not in p and not _GLOB_CHARS.search(p))
+    return names, tuple(p for p in cleaned if p and p not in names)
 
 
 def _relative_posix(path: Path, base: Path) -> str:
