@@ -205,12 +205,23 @@ class ExpressionConverter:
         return ir.Attr(self.expr(node.value), node.attr.value)
 
     def _number(self, node: cst.Integer | cst.Float | cst.Imaginary) -> ir.Expr:
+        # int()/float()/complex() read Python's literal syntax directly (libcst's
+        # evaluated_value compiles each literal).
+        text = node.value.replace("_", "")
+        convert = int if isinstance(node, cst.Integer) else float if isinstance(node, cst.Float) else complex
         try:
-            return ir.Lit(node.evaluated_value)
-        except (ValueError, SyntaxError):
+            return ir.Lit(convert(text, 0) if convert is int else convert(text))
+        except (ValueError, SyntaxError, OverflowError):
             return ir.Opaque(resolved=True)
 
     def _simple_string(self, node: cst.SimpleString) -> ir.Expr:
+        text = node.value
+        quote = text[-3:] if text.endswith(('"""', "'''")) and len(text) >= 6 else text[-1:]
+        start = text.find(quote)
+        prefix = text[:start].lower()
+        body = text[start + len(quote):len(text) - len(quote)]
+        if "b" not in prefix and ("\\" not in body or "r" in prefix) and start >= 0:
+            return ir.Lit(body)  # the common case, without libcst's literal_eval (a compile per string)
         try:
             return ir.Lit(node.evaluated_value)
         except (ValueError, SyntaxError, MemoryError):

@@ -28,6 +28,27 @@ def _dotted(node: ast.expr) -> str | None:
     return ".".join(reversed(parts))
 
 
+_LEAVES = (ast.Constant, ast.Name, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop,
+           ast.alias, ast.Pass, ast.Break, ast.Continue)
+
+
+def _walk(tree: ast.AST) -> list[ast.AST]:
+    """Every node worth looking at, without descending into leaves (about twice
+    as fast as ``ast.walk``, which also visits each Name's Load context)."""
+    found: list[ast.AST] = []
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        found.append(node)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                pending.extend(item for item in value if isinstance(item, ast.AST) and not isinstance(item, _LEAVES))
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                pending.append(value)
+    return found
+
+
 class AstSpans:
     """Spans of calls (grouped by dotted callee) and class names, from an ast tree."""
 
@@ -37,7 +58,7 @@ class AstSpans:
         classes: dict[str, list[ast.ClassDef]] = {}
         # The longest and/or chain (libcst nests those; see source.MAX_BOOLEAN_OPERANDS).
         self.longest_boolean: tuple[int, int, int] = (0, 1, 1)  # operands, line, column
-        for node in ast.walk(tree):
+        for node in _walk(tree):
             if isinstance(node, ast.BoolOp):
                 if len(node.values) > self.longest_boolean[0]:
                     self.longest_boolean = (len(node.values), node.lineno, node.col_offset + 1)
