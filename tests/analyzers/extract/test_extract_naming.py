@@ -52,7 +52,7 @@ def test_type_token_matches_the_sdk(token: str) -> None:
 
 @pytest.mark.parametrize("token", TYPE_TOKENS)
 def test_every_property_camel_cases_like_the_sdk(token: str) -> None:
-    path, cls = _sdk_class(token)
+    _, cls = _sdk_class(token)
     args_class = getattr(importlib.import_module(cls.__module__), f"{cls.__name__}Args")
     checked = 0
     for python_name, member in inspect.getmembers(args_class):
