@@ -267,9 +267,11 @@ class ExpressionConverter:
         # a and b and c nests to the left in libcst; flatten without recursion
         while pending:
             current = pending.pop()
+            # The root is always flattened (it may carry its own parentheses);
+            # a parenthesised operand of the same operator stays one value.
             if isinstance(current, cst.BooleanOperation) and (
                 isinstance(current.operator, cst.And) == (op == "and")
-            ) and not current.lpar:
+            ) and (current is node or not current.lpar):
                 pending.append(current.right)
                 pending.append(current.left)
             else:
