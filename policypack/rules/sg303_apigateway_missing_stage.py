@@ -7,7 +7,7 @@ from typing import Any
 
 from policypack.graph import ResourceGraph, known_str
 from policypack.knowledge import tokens
-from policypack.knowledge.apigateway import ApiIndex, ApiMembers, has_body, is_quick_create
+from policypack.knowledge.apigateway import ApiIndex, ApiMembers, has_body, is_quick_create, is_set
 from policypack.rules import apigateway_examples as ex
 from policypack.rules.base import Example, Rule, Severity, Violation
 
@@ -23,13 +23,18 @@ def _content(members: ApiMembers) -> str | None:
     return "has integrations" if members.integrations else None
 
 
+def _deployment_creates_stage(members: ApiMembers) -> bool:
+    """pulumi-aws 6 and older: ``Deployment(stage_name=...)`` created the stage itself."""
+    return any(is_set(deployment, "stageName") for deployment in members.deployments)
+
+
 def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:
     apis = ApiIndex(graph)
     if not apis.has_unattributed(tokens.REST_STAGE):  # an orphan Stage might be any API's
         for api in graph.of_type(tokens.REST_API):
             members = apis.members(api)
             content = _content(members)
-            if members.stages or content is None:
+            if members.stages or content is None or _deployment_creates_stage(members):
                 continue
             yield RULE.violation(
                 api,

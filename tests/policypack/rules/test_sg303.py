@@ -77,3 +77,12 @@ def test_garbage_values_do_not_crash() -> None:
     http = res(tokens.V2_API, "http", protocolType=["HTTP"])
     weird = res(tokens.V2_API, "weird", protocolType=7, body=3)
     assert flagged(http, weird, of(tokens.V2_ROUTE, "r", http), res(tokens.V2_STAGE, "s", apiId=5)) == []
+
+
+def test_deployment_stage_name_of_older_provider_versions_counts_as_a_stage() -> None:
+    # pulumi-aws 6 and older: Deployment(stage_name="prod") creates the stage itself.
+    rest = res(tokens.REST_API, "api")
+    assert flagged(rest, of(tokens.REST_DEPLOYMENT, "d", rest, stageName="prod")) == []
+    assert flagged(rest, of(tokens.REST_DEPLOYMENT, "d", rest, stageName=UNKNOWN)) == []
+    # stage_name="" asked for no implicit stage.
+    assert flagged(rest, of(tokens.REST_DEPLOYMENT, "d", rest, stageName="")) == ["api"]
