@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analyzers.extract.values import DATA, OPTIONS, UNRESOLVED, Val, data
+from analyzers.extract.values import DATA, OPTIONS, UNRESOLVED, Val, as_data, data
 from policypack.graph import UNKNOWN
 
 
@@ -41,8 +41,9 @@ def from_call(args: Sequence[Val], kwargs: dict[str, Val], spread_unknown: bool)
     depends_on = kwargs.get("depends_on", args[1] if len(args) > 1 else None)
     secrets: tuple[str, ...] = ()
     secret_val = kwargs.get("additional_secret_outputs")
-    if secret_val is not None and secret_val.kind == DATA and isinstance(secret_val.data, list | tuple):
-        secrets = tuple(item for item in secret_val.data if isinstance(item, str))
+    secret_data = as_data(secret_val).data if secret_val is not None else None
+    if isinstance(secret_data, list | tuple):
+        secrets = tuple(item for item in secret_data if isinstance(item, str))
     options = Options(_set(parent), _set(depends_on), secrets, complete=not spread_unknown)
     if spread_unknown:
         options = Options(options.parent or UNRESOLVED, options.depends_on or UNRESOLVED, secrets, False)

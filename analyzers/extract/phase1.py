@@ -7,8 +7,10 @@ from analyzers.extract.positions import AstSpans
 from analyzers.extract.source import MAX_BOOLEAN_OPERANDS, check_syntax, decode, split_lines
 from analyzers.extract.summary import FileSummary, ParseProblem
 
-# A file that never mentions pulumi cannot create resources or components.
+# A file that never mentions pulumi creates no resources itself, except a
+# program's entry point, which may only call into the project's modules.
 PULUMI_MARKER = "pulumi"
+ENTRY_POINT = "__main__.py"
 
 
 def summarize(path: str, source: bytes) -> FileSummary:
@@ -18,7 +20,7 @@ def summarize(path: str, source: bytes) -> FileSummary:
     tree, problem = check_syntax(text)
     if problem is not None or tree is None:
         return FileSummary(path, problems=(problem,) if problem else ())
-    if PULUMI_MARKER not in text:
+    if PULUMI_MARKER not in text and path.rsplit("/", 1)[-1] != ENTRY_POINT:
         return summarize_constants(path, tree)
     try:
         spans = AstSpans(tree, split_lines(text))

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Mapping
-
-import pytest
+from collections.abc import Mapping
 
 from analyzers.extract.graph_builder import ProjectGraph, build
 from analyzers.findings import Finding
@@ -41,8 +39,3 @@ def by_name(graph: ResourceGraph, name: str) -> Resource:
 
 def deps_names(graph: ResourceGraph, resource: Resource, prop: str) -> set[str]:
     return {graph.get(urn).name for urn in resource.property_dependencies.get(prop, ())}
-
-
-@pytest.fixture
-def graph() -> Callable[[Mapping[str, str] | str], ResourceGraph]:
-    return graph_of
