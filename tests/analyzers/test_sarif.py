@@ -133,3 +133,28 @@ def test_sarif_multitool_reports_a_broken_log(tmp_path: Path) -> None:
     sarif_file.write_text(json.dumps(log))
     problems = multitool_problems(sarif_file, tmp_path)
     assert any(level == "error" for level, _, _ in problems), problems
+
+
+def test_a_real_run_validates(tmp_path: Path, monkeypatch) -> None:
+    """The whole CLI on the faulty fixtures (every rule, a parse error, an unused noqa)."""
+    import shutil
+
+    from analyzers import cli
+
+    shutil.copytree(REPO / "tests" / "fixtures" / "faulty_stack", tmp_path / "faulty_stack")
+    shutil.copytree(REPO / "tests" / "fixtures" / "faulty_variants", tmp_path / "faulty_variants")
+    shutil.copytree(REPO / "tests" / "fixtures" / "syntax_error", tmp_path / "syntax_error")
+    (tmp_path / "faulty_stack" / "extra.py").write_text("x = 1  # noqa: SG203\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["lint", "--no-cache", "--format", "sarif", "--output", "out.sarif", "."]) == 1
+    log = json.loads((tmp_path / "out.sarif").read_text())
+    validator().validate(log)
+    results = log["runs"][0]["results"]
+    assert {"SG000", "SG001", "SG101", "SG201", "SG301"} <= {result["ruleId"] for result in results}
+    for result in results:
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uriBaseId"] == SRCROOT
+        assert (tmp_path / location["artifactLocation"]["uri"]).is_file()
+    problems = multitool_problems(tmp_path / "out.sarif", tmp_path)
+    assert [p for p in problems if p[0] == "error"] == []
+    assert {rule for level, rule, _ in problems if level == "warning"} <= expected_warnings()
