@@ -6,16 +6,23 @@ from analyzers.reporters import Report, count_phrase, message_without_code
 
 
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    """One table cell: no line breaks, no column breaks, no emphasis or HTML from the message."""
+    for char in ("\\", "|", "*", "_", "`"):
+        text = text.replace(char, "\\" + char)
+    return text.replace("<", "&lt;").replace("\r", " ").replace("\n", " ")
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'} checked"
 
 
 def render(report: Report) -> str:
     if not report.findings:
-        return f"## stackguard\n\nAll checks passed ({report.files_checked} files checked).\n"
+        return f"## stackguard\n\nAll checks passed ({_files(report.files_checked)}).\n"
     lines = [
         "## stackguard",
         "",
-        f"Found {count_phrase(report.findings)} in {report.files_checked} files checked.",
+        f"Found {count_phrase(report.findings)} in {_files(report.files_checked)}.",
         "",
         "| severity | code | rule | location | message |",
         "|---|---|---|---|---|",
@@ -23,7 +30,7 @@ def render(report: Report) -> str:
     for finding in report.findings:
         lines.append(
             f"| {finding.severity.value} | {finding.code} | {finding.name} | "
-            f"`{_cell(finding.path)}:{finding.line}:{finding.column}` | "
+            f"{_cell(finding.path)}:{finding.line}:{finding.column} | "
             f"{_cell(message_without_code(finding))} |"
         )
     return "\n".join(lines) + "\n"
