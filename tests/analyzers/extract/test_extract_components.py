@@ -73,7 +73,7 @@ aws.sqs.QueuePolicy("policy", queue_url=events.queue.url, policy="{}")
     assert jobs_component.props == {} and jobs_component.custom is False
     jobs_queue = [r for r in graph if r.type == "aws:sqs/queue:Queue" and r.name == "jobs"]
     assert len(jobs_queue) == 1 and jobs_queue[0].props["messageRetentionSeconds"] == 345600
-    events_queue = [r for r in graph if r.type == "aws:sqs/queue:Queue" and r.name == "events"][0]
+    events_queue = next(r for r in graph if r.type == "aws:sqs/queue:Queue" and r.name == "events")
     assert events_queue.props["messageRetentionSeconds"] == 60
     policy = by_name(graph, "policy")
     assert policy.property_dependencies["queueUrl"] == (events_queue.urn,)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.analyzers.extract.sources import by_name, deps_names, graph_of
-
 from policypack.graph import UNKNOWN
+from tests.analyzers.extract.sources import by_name, deps_names, graph_of
 
 _FUNCTION = '''
 import json
