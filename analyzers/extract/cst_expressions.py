@@ -10,6 +10,7 @@ import libcst as cst
 
 from analyzers.extract import flow, ir
 from analyzers.extract.naming import is_class_name
+from analyzers.extract.summary import SUPER_PREFIX
 
 # Methods that change the container they are called on.
 MUTATING_METHODS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "__setitem__"})
@@ -25,8 +26,6 @@ _COMPARE = {
     cst.GreaterThan: ">", cst.GreaterThanEqual: ">=", cst.In: "in", cst.NotIn: "not in",
     cst.Is: "is", cst.IsNot: "is not",
 }
-# self_calls entry for ``super().name(...)``: dispatch starts after the defining class.
-SUPER_PREFIX = "super:"
 _LITERAL_NAMES = {"True": True, "False": False, "None": None}
 
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 
 from analyzers.extract.ir import Call, Expr
 
+# MethodInfo.self_calls entry for ``super().name(...)``: dispatch starts after the defining class.
+SUPER_PREFIX = "super:"
+
 
 @dataclass(frozen=True)
 class Span:
