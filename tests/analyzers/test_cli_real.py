@@ -139,11 +139,6 @@ def test_a_cached_run_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert warm.findings == cold.findings and cold.findings
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="analyze() imports libcst: analyzers.extract.components imports SUPER_PREFIX from "
-    "analyzers.extract.cst_expressions, which imports libcst at module level",
-)
 def test_a_cached_run_never_imports_libcst(tmp_path: Path) -> None:
     project = copy_fixture("faulty_stack", tmp_path)
     cache = tmp_path / "cache"
