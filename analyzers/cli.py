@@ -2,6 +2,7 @@
 
     stackguard lint [PATH...]   analyze Pulumi programs (default: the current directory)
     stackguard rules [RULE]     list the rule catalog, or print one rule's docs
+    stackguard policy PATH      run the policy pack on a program under mocks (needs stackguard[pack])
 
 Exit codes: 0 clean (or only findings below ``--fail-on``), 1 findings,
 2 usage, configuration or internal error. Every error is one line on stderr,
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from analyzers import policy_command
 from analyzers.config import Config, ConfigError, check_option, find_config_file, load_config, parse_level
 from analyzers.selection import SelectionLayer, SelectorError, resolve, split_selectors
 from policypack.rules.base import Severity
@@ -101,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rules.add_argument("rule", nargs="?", metavar="RULE", help="a code (SG201) or name")
     rules.add_argument("--format", choices=("text", "json"), default="text")
+    policy_command.add_parser(commands, _Parser)
     return parser
 
 
@@ -110,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         return _main(list(sys.argv[1:] if argv is None else argv))
-    except (UsageError, ConfigError, SelectorError) as error:
+    except (UsageError, ConfigError, SelectorError, policy_command.PolicyCommandError) as error:
         _fail(f"error: {error}")
     except KeyboardInterrupt:
         return 130
@@ -139,7 +142,10 @@ def _main(argv: list[str]) -> int:
         return _lint(args)
     if args.command == "rules":
         return _rules(args)
-    raise UsageError("missing command: use 'stackguard lint [PATH...]' or 'stackguard rules' (see --help)")
+    if args.command == "policy":
+        return policy_command.run(args)
+    raise UsageError("missing command: use 'stackguard lint [PATH...]', 'stackguard rules' or "
+                     "'stackguard policy PATH' (see --help)")
 
 
 def _load_config(args: argparse.Namespace, start: Path) -> Config:
