@@ -12,6 +12,6 @@ import sys
 # stackguard is not pip-installed into the interpreter that runs the pack.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from policypack.crossguard.pack import main  # noqa: E402
+from policypack.crossguard.pack import main
 
 main()
