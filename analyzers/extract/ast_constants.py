@@ -33,12 +33,12 @@ _COMPOUND: tuple[type, ...] = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try
 class _ModuleConstants:
     def __init__(self) -> None:
         self.bindings: list[ir.Expr] = []
-        self.env: dict[str, ir.Expr] = {}
+        self.scope = flow.Scope(flow.MODULE, "")
         self.star_imports: list[ir.Expr] = []
         self.classes: dict[str, ClassInfo] = {}
         self._exprs: dict[type, Callable[[Any], ir.Expr]] = {
             ast.Constant: lambda n: ir.Lit(n.value),
-            ast.Name: lambda n: self.env.get(n.id, ir.Global(n.id)),
+            ast.Name: lambda n: self.scope.env.get(n.id, ir.Global(n.id)),
             ast.Attribute: lambda n: ir.Attr(self.expr(n.value), n.attr),
             ast.Subscript: lambda n: ir.Subscript(self.expr(n.value), self.expr(n.slice)),
             ast.Slice: lambda n: ir.Slice(*(self.expr(p) if p is not None else None
@@ -81,9 +81,13 @@ class _ModuleConstants:
                 parts.append(ir.FormatPart(ir.Opaque(resolved=False), None, None))
         return ir.FStr(tuple(parts))
 
+    @property
+    def env(self) -> dict[str, ir.Expr]:
+        return self.scope.env
+
     def bind(self, name: str, value: ir.Expr) -> None:
         self.bindings.append(value)
-        self.env[name] = ir.Binding(len(self.bindings) - 1)
+        self.scope.set(name, ir.Binding(len(self.bindings) - 1))
 
     def target(self, node: ast.AST, value: ir.Expr) -> None:
         if isinstance(node, ast.Name):
@@ -116,51 +120,59 @@ class _ModuleConstants:
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
-                    self.env[alias.asname] = ir.ImportModule(alias.name)
+                    self.scope.set(alias.asname, ir.ImportModule(alias.name))
                 else:
                     top = alias.name.split(".", 1)[0]
-                    self.env[top] = ir.ImportModule(top)
+                    self.scope.set(top, ir.ImportModule(top))
         elif isinstance(node, ast.ImportFrom):
             for alias in node.names:
                 imported = ir.ImportFrom(node.module or "", alias.name, node.level or 0)
                 if alias.name == "*":
                     self.star_imports.append(imported)
                 else:
-                    self.env[alias.asname or alias.name] = imported
+                    self.scope.set(alias.asname or alias.name, imported)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            self.env[node.name] = ir.FunctionRef(node.name)
+            self.scope.set(node.name, ir.FunctionRef(node.name))
         elif isinstance(node, ast.ClassDef):
             self._class(node)
         elif isinstance(node, _COMPOUND):
             self._compound(node)
 
     def _compound(self, node: Any) -> None:
-        before = dict(self.env)
+        scope = self.scope
+        if isinstance(node, ast.If):
+            self.expr(node.test)
+            body_log = scope.open_branch()
+            self.statements(node.body)
+            body = scope.close_branch(body_log)
+            scope.roll_back(body_log)
+            else_log = scope.open_branch()
+            self.statements(node.orelse)
+            orelse = scope.close_branch(else_log)
+            for name in {**body_log, **else_log}:
+                before = body_log[name] if name in body_log else else_log[name]
+                scope.join(name, [body.get(name, before), orelse.get(name, before)])
+            return
+        # Loops, try and with: every part may or may not have run.
+        log = scope.open_branch()
         if isinstance(node, ast.For | ast.AsyncFor):
             self.target(node.target, ir.Element(self.expr(node.iter)))
-        paths = []
-        for body in ("body", "orelse", "finalbody"):
-            statements = getattr(node, body, None)
-            if statements:
-                self.statements(statements)
-                paths.append(dict(self.env))
-                if body == "body" and isinstance(node, ast.If):
-                    self.env = dict(before)
+        for part in ("body", "orelse", "finalbody"):
+            self.statements(getattr(node, part, None) or ())
         for handler in getattr(node, "handlers", ()):
-            self.env = dict(before)
             self.statements(handler.body)
-            paths.append(dict(self.env))
-        self.env = flow.merge([before, *paths])
+        after = scope.close_branch(log)
+        for name, before in log.items():
+            scope.join(name, [before, after[name]])
 
     def _class(self, node: ast.ClassDef) -> None:
-        outer, self.env = self.env, {}
-        attrs: dict[str, ir.Expr] = {}
+        outer, self.scope = self.scope, flow.Scope(flow.CLASS, node.name)
         for statement in node.body:
             if isinstance(statement, ast.Assign | ast.AnnAssign):
                 self.statement(statement)
-        attrs = dict(self.env)
-        self.env = outer
-        self.env[node.name] = ir.ClassRef(node.name)
+        attrs = dict(self.scope.env)
+        self.scope = outer
+        self.scope.set(node.name, ir.ClassRef(node.name))
         span = Span(node.lineno, node.col_offset + 1, node.lineno, node.col_offset + 1)
         self.classes[node.name] = ClassInfo(
             qualname=node.name, name=node.name, span=span, bases=(), methods={}, self_attrs={},

@@ -145,7 +145,7 @@ class ExpressionConverter:
             reference: ir.Expr = value
         else:
             reference = self.store(value)
-        scope.env[name] = reference
+        scope.set(name, reference)
         return reference
 
     def current_class(self) -> str | None:

@@ -59,6 +59,7 @@ class StatementWalker(ExpressionConverter):
         self.class_occurrences: dict[str, int] = {}
         self.functions: dict[str, FunctionInfo] = {}
         self.loops: dict[str, LoopInfo] = {}
+        self._loop_numbers: dict[str, int] = {}
         self.star_imports: list[ir.Expr] = []
         self._dead = False  # the current path has returned/raised/broken out
         self._statements: dict[type, Callable[[Any], None]] = {
@@ -122,11 +123,6 @@ class StatementWalker(ExpressionConverter):
     @property
     def env(self) -> dict[str, ir.Expr]:
         return self.binding_scope().env
-
-    def _restore(self, bindings: dict[str, ir.Expr]) -> None:
-        env = self.env
-        env.clear()
-        env.update(bindings)
 
     def _function_scope(self) -> flow.Scope | None:
         scope = self.binding_scope()
@@ -382,37 +378,49 @@ class StatementWalker(ExpressionConverter):
 
     def _if(self, node: cst.If) -> None:
         test = self.expr(node.test)
-        before = dict(self.env)
+        scope = self.binding_scope()
+        body_log = scope.open_branch()
         with self._guarded(test, True):
             self.suite(node.body)
         body_dead, self._dead = self._dead, False
-        after_body = dict(self.env)
-        self._restore(before)
+        body_values = scope.close_branch(body_log)
+        scope.roll_back(body_log)
+        else_log = scope.open_branch()
         with self._guarded(test, False):
             if isinstance(node.orelse, cst.If):
                 self._if(node.orelse)
             elif node.orelse is not None:
                 self.suite(node.orelse.body)
         else_dead = self._dead
-        paths = [env for env, dead in ((after_body, body_dead), (dict(self.env), else_dead)) if not dead]
-        self._restore(flow.merge(paths or [before]))
+        else_values = scope.close_branch(else_log)
+        for name in {**body_log, **else_log}:
+            before = body_log[name] if name in body_log else else_log[name]
+            paths = [values.get(name, before) for values, dead in ((body_values, body_dead),
+                                                                   (else_values, else_dead)) if not dead]
+            scope.join(name, paths or [before])
         self._dead = body_dead and else_dead
 
-    def _loop(self, body: cst.BaseSuite, before: dict[str, ir.Expr], orelse: Any) -> None:
+    def _loop(self, body: cst.BaseSuite, orelse: Any) -> None:
+        scope = self.binding_scope()
+        log = scope.open_branch()
         with self._uncertain():
             self.suite(body)
         self._dead = False  # break/continue end an iteration, not the code after the loop
-        self._restore(flow.merge([before, self.env]))
+        after = scope.close_branch(log)
+        for name, before in log.items():
+            scope.join(name, [before, after[name]])  # the body may run zero times
         if orelse is not None:
             self.suite(orelse.body)
 
     def _for(self, node: cst.For) -> None:
         iterable = self.expr(node.iter)
-        before = dict(self.env)
+        scope = self.binding_scope()
         owner = self.owner
-        number = sum(1 for loop in self.loops.values() if loop.owner == owner)
+        number = self._loop_numbers.get(owner, 0)
+        self._loop_numbers[owner] = number + 1
         qualname = f"{owner}.<for{number}>" if owner else f"<for{number}>"
         self.loops[qualname] = LoopInfo(qualname, owner, iterable)
+        log = scope.open_branch()
         self.owners.append(qualname)
         try:
             self.bind_target(node.target, ir.Element(iterable, qualname))
@@ -421,15 +429,16 @@ class StatementWalker(ExpressionConverter):
         finally:
             self.owners.pop()
         self._dead = False
-        after = dict(self.env)
+        after = scope.close_branch(log)
         carried: list[tuple[int, ir.Expr]] = []
-        for name, value in after.items():
-            previous = before.get(name)
-            if value == previous:
+        for name, previous in log.items():
+            value = after[name]
+            if value is flow.MISSING or value is previous:
                 continue
             if isinstance(previous, ir.Binding):
                 carried.append((previous.index, value))
-            self.env[name] = self.store(ir.AfterLoop(qualname, previous, value))
+            before = None if previous is flow.MISSING else previous
+            scope.set(name, self.store(ir.AfterLoop(qualname, before, value)))
         if carried:
             self.loops[qualname] = LoopInfo(qualname, owner, iterable, tuple(carried))
         if node.orelse is not None:
@@ -437,27 +446,37 @@ class StatementWalker(ExpressionConverter):
 
     def _while(self, node: cst.While) -> None:
         self.expr(node.test)
-        self._loop(node.body, dict(self.env), node.orelse)
+        self._loop(node.body, node.orelse)
 
     def _try(self, node: Any) -> None:
-        before = dict(self.env)
+        scope = self.binding_scope()
+        log = scope.open_branch()
         with self._uncertain():
             self.suite(node.body)
             if node.orelse is not None:
                 self.suite(node.orelse.body)
-            after_body = dict(self.env)
-            paths = [after_body]
+            self._dead = False
+            body_values = {name: self.env.get(name, flow.MISSING) for name in log}
+            handler_values = []
             for handler in node.handlers:
-                self._dead = False
-                self._restore(flow.merge([before, after_body]))
+                # A handler runs after part of the body: it starts from the body's end
+                # state here, and the join below also keeps the state before the try.
+                handler_log = scope.open_branch()
                 if handler.type is not None:
                     self.expr(handler.type)
                 if handler.name is not None and isinstance(handler.name.name, cst.Name):
                     self.bind(handler.name.name.value, ir.Opaque(resolved=True))
                 self.suite(handler.body)
-                paths.append(dict(self.env))
-        self._dead = False
-        self._restore(flow.merge(paths))
+                dead, self._dead = self._dead, False
+                values = scope.close_branch(handler_log)
+                scope.roll_back(handler_log)
+                if not dead:
+                    handler_values.append(values)
+        scope.close_branch(log)
+        for name, before in log.items():
+            after_body = body_values.get(name, before)
+            paths = [before, after_body] + [values.get(name, after_body) for values in handler_values]
+            scope.join(name, paths)
         if node.finalbody is not None:
             self.suite(node.finalbody.body)
 
@@ -470,21 +489,26 @@ class StatementWalker(ExpressionConverter):
 
     def _match(self, node: Any) -> None:
         subject = self.expr(node.subject)
-        before = dict(self.env)
-        paths = [before]
+        scope = self.binding_scope()
+        log = scope.open_branch()
+        cases = []
         with self._uncertain():
             for case in node.cases:
                 self._dead = False
-                self._restore(before)
+                case_log = scope.open_branch()
                 for capture in _pattern_captures(case.pattern):
                     self.bind(capture, ir.Opaque((subject,), resolved=True))
                 if case.guard is not None:
                     self.expr(case.guard)
                 self.suite(case.body)
+                values = scope.close_branch(case_log)
+                scope.roll_back(case_log)
                 if not self._dead:
-                    paths.append(dict(self.env))
+                    cases.append(values)
         self._dead = False
-        self._restore(flow.merge(paths))
+        scope.close_branch(log)
+        for name, before in log.items():
+            scope.join(name, [before] + [values.get(name, before) for values in cases])
 
 
 def _pattern_captures(pattern: cst.CSTNode) -> list[str]:

@@ -1,16 +1,19 @@
 """Scopes and flow-sensitive name bindings for phase 1.
 
-Names are bound in order as statements run. Branches (``if``, loops, ``try``,
-``match``) each work on a copy of the bindings; afterwards a name bound
-differently on different paths becomes ``Alternatives`` of its values, so a
-later use sees every value it may have (values then read as unknown, while
-references from every path still count).
+Names are bound in order as statements run. A branch (``if``, loop, ``try``,
+``match``) records which names it rebinds in a change log, so joining paths
+costs as much as the names they changed, not the size of the scope (a
+generated module with thousands of names and branches stays linear).
+After a join, a name bound differently on different paths becomes
+``Alternatives`` of its values: a later use sees every value it may have
+(values then read as unknown, while references from every path still count).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from analyzers.extract.ir import Alternatives, Expr
 from analyzers.extract.summary import ReturnPath
@@ -46,26 +49,61 @@ class Scope:
     returns: list[ReturnPath] = field(default_factory=list)
     guards: list[tuple[Expr, bool]] = field(default_factory=list)
     uncertain: int = 0
+    # Open branches, innermost last: name → its value when the branch started.
+    logs: list[dict[str, Any]] = field(default_factory=list)
+
+    def set(self, name: str, value: Expr) -> None:
+        if self.logs and name not in self.logs[-1]:
+            self.logs[-1][name] = self.env.get(name, MISSING)
+        self.env[name] = value
+
+    def open_branch(self) -> dict[str, Any]:
+        log: dict[str, Any] = {}
+        self.logs.append(log)
+        return log
+
+    def close_branch(self, log: dict[str, Any]) -> dict[str, Any]:
+        """End a branch; return the current values of the names it changed."""
+        self.logs.pop()
+        if self.logs:
+            outer = self.logs[-1]
+            for name, old in log.items():
+                outer.setdefault(name, old)
+        return {name: self.env.get(name, MISSING) for name in log}
+
+    def roll_back(self, log: dict[str, Any]) -> None:
+        """Put back the values the names of a closed branch had when it started."""
+        for name, old in log.items():
+            if old is MISSING:
+                self.env.pop(name, None)
+            else:
+                self.env[name] = old
+
+    def join(self, name: str, values: Iterable[Any]) -> None:
+        """Bind ``name`` to whichever of ``values`` a path left (MISSING: unbound there)."""
+        joined = join_values(values)
+        if joined is not MISSING:
+            self.set(name, joined)
+        elif name in self.env:
+            if self.logs and name not in self.logs[-1]:
+                self.logs[-1][name] = self.env[name]
+            del self.env[name]
 
 
-def merge(paths: Iterable[dict[str, Expr]]) -> dict[str, Expr]:
-    """Bindings after control flow joins: one value per name, or Alternatives."""
-    paths = list(paths)
-    if len(paths) == 1:
-        return dict(paths[0])
-    merged: dict[str, Expr] = {}
-    names: dict[str, None] = {}
-    for env in paths:
-        names.update(dict.fromkeys(env))
-    for name in names:
-        options: list[Expr] = []
-        for env in paths:
-            value = env.get(name)
-            if value is None:
-                continue  # unbound on this path: a later use there would fail anyway
-            candidates = value.options if isinstance(value, Alternatives) else (value,)
-            for candidate in candidates:
-                if candidate not in options:
-                    options.append(candidate)
-        merged[name] = options[0] if len(options) == 1 else Alternatives(tuple(options))
-    return merged
+MISSING: Any = object()  # a name not bound on some path
+
+
+def join_values(values: Iterable[Any]) -> Any:
+    """One value, or Alternatives of the distinct ones (unbound paths are ignored:
+    a later use on them would fail at run time anyway)."""
+    options: list[Expr] = []
+    for value in values:
+        if value is MISSING:
+            continue
+        candidates = value.options if isinstance(value, Alternatives) else (value,)
+        for candidate in candidates:
+            if candidate not in options:
+                options.append(candidate)
+    if not options:
+        return MISSING
+    return options[0] if len(options) == 1 else Alternatives(tuple(options))

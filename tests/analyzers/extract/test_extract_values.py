@@ -185,3 +185,31 @@ aws.rds.Instance(
     assert any(f.code == "SG201" for f in findings)
     for finding in findings:  # ...but no message shows it
         assert "17.5" not in finding.message and "hunter2" not in finding.message
+
+
+def test_branches_in_modules_without_pulumi() -> None:
+    graph = graph_of({
+        "__main__.py": '''
+import pulumi_aws as aws
+from settings import SIZE, REGION, ZONES
+aws.rds.Instance("r", instance_class=SIZE, availability_zone=REGION, identifier=ZONES[0])
+''',
+        "settings.py": '''
+import os
+ENV = os.environ.get("ENV", "dev")
+if ENV == "prod":
+    SIZE = "db.r6g.large"
+else:
+    SIZE = "db.t4g.micro"
+REGION = "eu-west-1"
+try:
+    from local_overrides import REGION
+except ImportError:
+    pass
+ZONES = ["a", "b"]
+''',
+    })
+    props = by_name(graph, "r").props
+    assert props["instanceClass"] is UNKNOWN  # depends on the environment
+    assert props["availabilityZone"] is UNKNOWN  # may be overridden
+    assert props["identifier"] == "a"
