@@ -132,6 +132,37 @@ def _list(value: Any = ()) -> list[Any]:
     raise TypeError
 
 
+# Loops over these are unrolled (contexts.MAX_ITERATIONS); longer ones stay unknown.
+MAX_STRUCTURED = 256
+
+
+def _range(args: Sequence[Val], kwargs: Mapping[str, Val]) -> Val:
+    values = [as_data(a) for a in args]
+    if not kwargs and 1 <= len(values) <= 3 and all(isinstance(v.data, int) for v in values):
+        try:
+            numbers = range(*(v.data for v in values))
+        except ValueError:
+            return unknown(values)
+        if len(numbers) <= MAX_STRUCTURED:
+            return sequence([data(n) for n in numbers])
+    return unknown([*values, *kwargs.values()])
+
+
+def _enumerate(args: Sequence[Val], kwargs: Mapping[str, Val]) -> Val:
+    start = as_data(args[1] if len(args) > 1 else kwargs.get("start", data(0)))
+    items = args[0].items if args else None
+    if items is not None and isinstance(start.data, int):
+        return sequence([sequence([data(start.data + i), item], "tuple") for i, item in enumerate(items)])
+    return unknown([*args, *kwargs.values()])
+
+
+def _zip(args: Sequence[Val], kwargs: Mapping[str, Val]) -> Val:
+    columns = [a.items for a in args]
+    if args and not kwargs and all(column is not None for column in columns):
+        return sequence([sequence(row, "tuple") for row in zip(*columns, strict=False)])
+    return unknown([*args, *kwargs.values()])
+
+
 def _config(args: Sequence[Val], kwargs: Mapping[str, Val]) -> Val:
     return Val(CONFIG, deps=frozenset())
 
@@ -192,6 +223,9 @@ FUNCTIONS: dict[str, Handler] = {
     "builtins.min": _builtin(min),
     "builtins.max": _builtin(max),
     "builtins.abs": _builtin(abs),
+    "builtins.range": _range,
+    "builtins.enumerate": _enumerate,
+    "builtins.zip": _zip,
 }
 
 # Calls that accept ``**spread``; the others see an unknown spread as an unknown result.
