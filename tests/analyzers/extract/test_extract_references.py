@@ -107,14 +107,18 @@ public = aws.apigateway.RestApi("public")
 admin = aws.apigateway.RestApi("admin")
 for name, rest_api in (("public", public), ("admin", admin)):
     aws.apigateway.Deployment(f"{name}-deployment", rest_api=rest_api.id)
-for index in range(2):
-    aws.s3.Bucket(f"bucket-{index}")
+for index, zone in enumerate(["a", "b"]):
+    aws.s3.Bucket(f"bucket-{index}{zone}")
+for index in range(count_from_config()):
+    aws.sqs.Queue(f"queue-{index}")
 ''')
     assert deps_names(graph, by_name(graph, "public-deployment"), "restApi") == {"public"}
     assert deps_names(graph, by_name(graph, "admin-deployment"), "restApi") == {"admin"}
-    buckets = [r for r in graph if r.type == "aws:s3/bucket:Bucket"]
-    assert len(buckets) == 1  # range(): one node for the call site, its name unknown
-    assert buckets[0].name == "__main__.py:15:5"
+    buckets = sorted(r.name for r in graph if r.type == "aws:s3/bucket:Bucket")
+    assert buckets == ["bucket-0a", "bucket-1b"]
+    queues = [r for r in graph if r.type == "aws:sqs/queue:Queue"]
+    assert len(queues) == 1  # an unknown count: one node for the call site, its name unknown
+    assert queues[0].name == "__main__.py:17:5"
 
 
 def test_functions_run_per_call_with_their_arguments() -> None:
