@@ -36,7 +36,7 @@ def version_numbers(version: Any) -> tuple[int, ...]:
     text = _SUFFIX.sub("", version.strip())
     numbers: list[int] = []
     for part in text.split("."):
-        if not part.isdigit():
+        if not (part.isascii() and part.isdigit()):  # "¹".isdigit() is True, int("¹") fails
             break
         numbers.append(int(part))
     return tuple(numbers)
