@@ -24,8 +24,9 @@ from analyzers.extract.summary import FileSummary, ParseProblem
 from analyzers.findings import Finding
 from policypack.rules.base import Rule, Violation
 
-# Bump when FileSummary (or anything it holds) changes shape: it is part of the cache key.
-SUMMARY_FORMAT_VERSION = 1
+# Bump when FileSummary (or anything it holds) changes shape, or phase 1 extracts
+# differently: it is part of the cache key.
+SUMMARY_FORMAT_VERSION = 2
 DEFAULT_PROJECT = "project"
 _NAME_LINE = re.compile(r"^name\s*:\s*(?P<name>[^#\s][^#]*?)\s*(?:#.*)?$")
 

@@ -304,6 +304,10 @@ class Evaluator:
         carried = self._carried(module, expr.index, ctx)
         if carried is not None:
             return carried
+        return self._binding_value(module, expr.index, ctx)
+
+    def _binding_value(self, module: FileSummary, index: int, ctx: Context) -> Val:
+        expr = ir.Binding(index)
         owner = module.binding_owners[expr.index] if expr.index < len(module.binding_owners) else ""
         runs = self.contexts_for(module, owner, ctx)
         if not runs:
@@ -324,10 +328,13 @@ class Evaluator:
         for context in ctx.chain():
             if context.module is not module or context.function not in loops:
                 continue
+            if context.iteration is None:
+                # Iterations not unrolled: a later one may see what an earlier one left.
+                return unknown([self._binding_value(module, index, ctx), UNRESOLVED])
             siblings = self._loops.get((context.caller.id if context.caller else 0, module.path,
                                         context.function), [])
             position = next((i for i, c in enumerate(siblings) if c is context), -1)
-            if position <= 0 or context.iteration is None:
+            if position <= 0:
                 return None
             return self.eval(loops[context.function], module, siblings[position - 1])
         return None
@@ -709,10 +716,13 @@ class Evaluator:
             return self.class_attribute(base.ref, name)
         if kind == INSTANCE:
             class_key, args, kwargs, instance = base.ref
+            if self._method(class_key, "__init__") is not None:
+                return self.self_attribute(class_key, instance, name, ctx)  # its __init__ decides
+            # A dataclass-like class: attributes are the constructor's arguments.
             if name in kwargs:
                 return kwargs[name]
             info = self.class_info(class_key)
-            if info is not None and "__init__" not in info.methods and name in info.fields:
+            if info is not None and name in info.fields:
                 position = info.fields.index(name)
                 if position < len(args):
                     return args[position]
@@ -863,7 +873,9 @@ class Evaluator:
     def if_else(self, expr: ir.IfElse, module: FileSummary, ctx: Context) -> Val:
         test = as_data(self.eval(expr.test, module, ctx))
         if test.known:
-            return self.eval(expr.body if test.data else expr.orelse, module, ctx)
+            chosen = self.eval(expr.body if test.data else expr.orelse, module, ctx)
+            # The test picks a value; only its uncertainty carries over (not its references).
+            return _carry(chosen, [Val(DATA, None, None, frozenset(), test.unresolved, test.secret)])
         return self.join([self.eval(expr.body, module, ctx), self.eval(expr.orelse, module, ctx)], [test])
 
     def alternatives(self, expr: ir.Alternatives, module: FileSummary, ctx: Context) -> Val:

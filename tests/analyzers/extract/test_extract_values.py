@@ -213,3 +213,49 @@ ZONES = ["a", "b"]
     assert props["instanceClass"] is UNKNOWN  # depends on the environment
     assert props["availabilityZone"] is UNKNOWN  # may be overridden
     assert props["identifier"] == "a"
+
+
+def test_instances_of_plain_classes() -> None:
+    graph = graph_of('''
+from dataclasses import dataclass
+import pulumi_aws as aws
+
+
+@dataclass
+class DatabaseArgs:
+    engine_version: str
+    instance_class: str = "db.t4g.micro"
+
+
+class Normalized:
+    def __init__(self, engine_version):
+        self.engine_version = engine_version.split("-")[0]
+
+
+args = DatabaseArgs("17.5")
+aws.rds.Instance("dataclass", engine_version=args.engine_version, instance_class=args.instance_class)
+aws.rds.Instance("init", engine_version=Normalized("16.4-RDS.2024").engine_version)
+''')
+    assert by_name(graph, "dataclass").props == {"engineVersion": "17.5", "instanceClass": "db.t4g.micro"}
+    assert by_name(graph, "init").props == {"engineVersion": "16.4"}  # what __init__ stored, not the argument
+
+
+def test_values_carried_across_iterations() -> None:
+    graph = graph_of('''
+import pulumi
+import pulumi_aws as aws
+
+previous = None
+for name in ["a", "b", "c"]:
+    previous = aws.s3.Bucket(name, opts=pulumi.ResourceOptions(depends_on=[previous] if previous else []))
+
+earlier = None
+for name in unknown_names():
+    earlier = aws.sqs.Queue(name, opts=pulumi.ResourceOptions(depends_on=[earlier] if earlier else []))
+''')
+    names = {r.urn: r.name for r in graph}
+    assert [names[u] for u in by_name(graph, "a").dependencies] == []
+    assert [names[u] for u in by_name(graph, "b").dependencies] == ["a"]
+    assert [names[u] for u in by_name(graph, "c").dependencies] == ["b"]
+    [queue] = [r for r in graph if r.type == "aws:sqs/queue:Queue"]
+    assert "dependsOn" in queue.unresolved  # iterations not unrolled: may depend on an earlier one
