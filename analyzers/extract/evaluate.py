@@ -113,6 +113,7 @@ class Evaluator:
         self.instance_classes: dict[str, ClassKey] = {}  # instance key → its project class
         self.generic_instances: set[ClassKey] = set()
         self._carried_cache: dict[str, dict[int, dict[str, ir.Expr]]] = {}
+        self.refused: set[tuple[str, str]] = set()  # functions some call could not run (budget)
 
     # --- entry points -------------------------------------------------------
 
@@ -148,9 +149,11 @@ class Evaluator:
 
     # --- contexts -------------------------------------------------------------
 
-    def _new_context(self, module: FileSummary, function: str, caller: Context | None, **fields: Any
-                     ) -> Context | None:
-        if len(self.contexts) >= MAX_CONTEXTS:
+    def _new_context(self, module: FileSummary, function: str, caller: Context | None, *,
+                     optional: bool = True, **fields: Any) -> Context | None:
+        """A new context, or None when an optional one (a call run, an unrolled iteration)
+        exceeds the budget; code left out that way still gets a generic run."""
+        if optional and len(self.contexts) >= MAX_CONTEXTS:
             return None
         context = Context(len(self.contexts), module, function, caller,
                           depth=(caller.depth + 1) if caller is not None else 0, **fields)
@@ -196,7 +199,8 @@ class Evaluator:
                 class_key = (module.path, info.class_name)
                 self.generic_instances.add(class_key)
                 self_val = Val(SELF, ref=(class_key, class_node_key(class_key)))
-            context = self._new_context(module, function, None, self_val=self_val, generic=True)
+            context = self._new_context(module, function, None, optional=False, self_val=self_val,
+                                        generic=True)
             if context is None:
                 return None
             self._generic[key] = context
@@ -213,13 +217,15 @@ class Evaluator:
         iterable = self.eval(module.loops[loop].iterable, module, parent)
         items = iterable.items
         created: list[Context] = []
-        if items is not None and 0 < len(items) <= MAX_ITERATIONS:
+        unroll = (items is not None and 0 < len(items) <= MAX_ITERATIONS
+                  and len(self.contexts) + len(items) <= MAX_CONTEXTS)
+        if unroll and items is not None:
             for item in items:
-                context = self._new_context(module, loop, parent, iteration=item)
+                context = self._new_context(module, loop, parent, optional=False, iteration=item)
                 if context is not None:
                     created.append(context)
-        else:
-            context = self._new_context(module, loop, parent, iteration=None)
+        else:  # one run standing for every iteration, the element unknown
+            context = self._new_context(module, loop, parent, optional=False, iteration=None)
             if context is not None:
                 created.append(context)
         self._loops[key] = created
@@ -240,6 +246,7 @@ class Evaluator:
         bound = self._bind(info, module, ctx, args, kwargs, spread_unknown, self_val)
         context = self._new_context(module, info.qualname, ctx, args=bound, self_val=self_val)
         if context is None:
+            self.refused.add((module.path, info.qualname))  # over budget: give it a generic run
             return None
         self._calls[key] = context
         self.runs.setdefault((module.path, info.qualname), []).append(context)

@@ -136,7 +136,7 @@ class _Builder:
         created = False
         for path, module in sorted(self.ev.modules.items()):
             for qualname, info in module.functions.items():
-                if (path, qualname) in self.ev.runs or info.owner:
+                if ((path, qualname) in self.ev.runs and (path, qualname) not in self.ev.refused) or info.owner:
                     continue
                 if info.class_name is not None and (path, info.class_name) in instantiated:
                     continue  # a method the program never calls on its instances

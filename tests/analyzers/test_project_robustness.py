@@ -125,3 +125,32 @@ def test_summarize_never_raises_on_bytes(data: bytes) -> None:
     summary = summarize_file("__main__.py", b"import pulumi\n" + data)
     assert all("internal error" not in p.message for p in summary.problems)
     pickle.loads(pickle.dumps(summary))
+
+
+def test_programs_that_would_run_forever_are_cut_short() -> None:
+    from analyzers.extract.contexts import MAX_CONTEXTS
+    from analyzers.extract.graph_builder import build
+
+    numbers = ", ".join(str(i) for i in range(30))
+    source = f'''
+import pulumi_aws as aws
+A = [{numbers}]
+
+def make(a, b):
+    aws.s3.Bucket(f"b-{{a}}-{{b}}")
+
+def forever(n):
+    aws.sqs.Queue(f"q{{n}}")
+    return forever(n + 1)
+
+for a in A:
+    for b in A:
+        for c in A:
+            make(a, b)
+forever(0)
+'''
+    project = build([summarize_file("__main__.py", source.encode())], "p")
+    buckets = project.graph.of_type("aws:s3/bucket:Bucket")
+    assert 1 <= len(buckets) <= MAX_CONTEXTS
+    assert any(b.name.startswith("__main__.py:") for b in buckets)  # calls over budget: a generic run
+    assert 1 <= len(project.graph.of_type("aws:sqs/queue:Queue")) <= 20  # recursion is not followed
