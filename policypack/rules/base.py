@@ -52,6 +52,9 @@ class Example:
 
     ``flagged`` is empty for a good example. ``detectors`` says which detectors
     the example is meant for (a runtime-only shape, a static-only helper, ...).
+    Rules whose findings are not about a resource name something else: the
+    class name for SG102, ``"line N"`` (the line of the parse error) for SG000,
+    the suppressed code for SG001.
     """
 
     code: str
