@@ -63,6 +63,7 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "is": lambda a, b: a is b if a is None or b is None else a == b,
     "is not": lambda a, b: a is not b if a is None or b is None else a != b,
 }
+_PROPERTIES = frozenset({"property", "cached_property"})
 PULUMI_COMPONENT_BASES = frozenset({"pulumi.ComponentResource", "pulumi.resource.ComponentResource"})
 
 # What a constructor call builds
@@ -114,6 +115,7 @@ class Evaluator:
         self.generic_instances: set[ClassKey] = set()
         self._carried_cache: dict[str, dict[int, dict[str, ir.Expr]]] = {}
         self.refused: set[tuple[str, str]] = set()  # functions some call could not run (budget)
+        self._property_calls: dict[tuple[str, str], ir.Call] = {}
 
     # --- entry points -------------------------------------------------------
 
@@ -480,8 +482,18 @@ class Evaluator:
             if name in info.class_attrs:
                 return self.eval(info.class_attrs[name], module, self.root)
             if name in info.methods:
+                function = module.functions.get(f"{owner[1]}.{name}")
+                if function is not None and function.decorators & _PROPERTIES:
+                    return self._property(module, function, Val(SELF, ref=(class_key, instance)), ctx)
                 return Val(FUNCTION, ref=(owner[0], f"{owner[1]}.{name}"), param=instance)
         return UNRESOLVED
+
+    def _property(self, module: FileSummary, function: FunctionInfo, self_val: Val, ctx: Context) -> Val:
+        """``obj.name`` where ``name`` is a @property: run its getter on that instance."""
+        key = (module.path, function.qualname)
+        call = self._property_calls.setdefault(key, ir.Call(ir.Lit(None), (), ()))
+        run = self._run(call, ctx, module, function, [], {}, False, self_val)
+        return self.returns(function, module, run)
 
     def class_attribute(self, key: ClassKey, name: str) -> Val:
         for owner in self._lineage(key):

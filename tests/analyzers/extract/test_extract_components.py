@@ -221,3 +221,29 @@ class Inherits(Missing):
     })
     # Missing is a base class (its subclass is checked instead); Inherits inherits the gap.
     assert _codes(findings, "SG102") == ["Inherits"]
+
+
+def test_outputs_exposed_through_properties() -> None:
+    graph = graph_of('''
+import pulumi
+import pulumi_aws as aws
+
+
+class Function(pulumi.ComponentResource):
+    def __init__(self, name, opts=None):
+        super().__init__("acme:fn:Function", name, None, opts)
+        self._fn = aws.lambda_.Function(f"{name}-fn", role="r", opts=pulumi.ResourceOptions(parent=self))
+        self.register_outputs({})
+
+    @property
+    def invoke_arn(self):
+        return self._fn.invoke_arn
+
+
+handler = Function("handler")
+api = aws.apigateway.RestApi("api")
+aws.apigateway.Integration("integration", rest_api=api.id, type="AWS_PROXY", uri=handler.invoke_arn)
+''')
+    integration = by_name(graph, "integration")
+    assert integration.property_dependencies["uri"] == (by_name(graph, "handler-fn").urn,)
+    assert "uri" not in integration.unresolved
