@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from analyzers.extract import naming
 from analyzers.extract.contexts import Context
-from analyzers.extract.evaluate import PULUMI_COMPONENT_BASES, Evaluator
+from analyzers.extract.evaluate import Evaluator
+from analyzers.extract.sites import PULUMI_COMPONENT_BASES
 from analyzers.extract.summary import SUPER_PREFIX
 from analyzers.extract.values import CLASS, EXTERNAL, ClassKey, Val, as_data
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from analyzers.extract import naming, options
 from analyzers.extract.components import ComponentIndex
 from analyzers.extract.contexts import Context
-from analyzers.extract.evaluate import LOCAL_COMPONENT, Evaluator, SiteInstance, class_node_key
+from analyzers.extract.evaluate import Evaluator
+from analyzers.extract.sites import LOCAL_COMPONENT, SiteInstance, class_node_key
 from analyzers.extract.summary import CallSite, FileSummary, Span
 from analyzers.extract.values import ARGS, DATA, OPTIONS, RESOURCE, SELF, ClassKey, Val, as_data
 from policypack.graph import STACK_TYPE, Resource, ResourceGraph, SourceLocation
