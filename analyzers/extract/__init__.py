@@ -1,14 +1,22 @@
 """Source → resource graph: the static analyzer's extraction pipeline.
 
-Phase 1 (per file, cacheable by content): ``source`` decodes and guards the
-input, ``cst_statements``/``cst_expressions`` turn a libcst tree into the
-symbolic expressions of ``ir`` (imports, constants, resource calls, classes),
-and ``ast_constants`` does the same cheaply for modules that never mention
-pulumi. Phase 2 (per project): ``linker`` resolves names across modules,
-``evaluate`` computes values and references, ``options`` models
-``ResourceOptions``, ``components`` finds ComponentResource subclasses, and
-``graph_builder`` assembles the neutral ``ResourceGraph`` the rules run on.
+Phase 1 (per file, cacheable by content; ``phase1.summarize``):
+``source`` decodes the bytes and lets CPython's parser judge the syntax
+(SG000) and bound the nesting libcst would crash on; ``cst_statements`` and
+``cst_expressions`` walk the libcst tree once, turning statements into the
+symbolic expressions of ``ir`` with names tied to their scope (``flow``
+handles branches); ``positions`` takes the spans findings point at from the
+``ast`` tree; ``ast_constants`` records the module-level names of files that
+never mention pulumi, without libcst. The result is a ``summary.FileSummary``.
 
-Only the phase-1 libcst modules import libcst, so a run served entirely from
-the cache never loads it.
+Phase 2 (per project; ``graph_builder.build``): ``linker`` resolves imports
+of sibling modules; ``evaluate`` (with ``runs``, ``calls``, ``operators``)
+evaluates expressions, running each function call, component instance and
+loop iteration in its own ``contexts.Context``; ``known_calls`` knows the
+SDK's and standard library's calls, ``options`` models ResourceOptions,
+``components`` finds ComponentResource subclasses across modules, and
+``naming`` maps SDK names to type tokens and camelCase props.
+
+Only the phase-1 libcst modules import libcst, so a run served entirely
+from the cache never loads it.
 """
