@@ -44,7 +44,7 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
 class PendingCall:
     """A possible resource constructor call, waiting for its source span."""
 
-    __slots__ = ("call", "class_name", "dotted", "function", "method", "node", "occurrence", "owner", "params")
+    __slots__ = ("call", "class_name", "dotted", "method", "node", "occurrence", "owner")
 
     def __init__(self, **fields: Any) -> None:
         for key, value in fields.items():
@@ -172,12 +172,6 @@ class ExpressionConverter:
         for scope in reversed(self.scopes):
             if scope.kind == flow.CLASS:
                 return scope.class_name
-        return None
-
-    def enclosing_function(self) -> flow.Scope | None:
-        for scope in reversed(self.scopes):
-            if scope.kind == flow.FUNCTION:
-                return scope
         return None
 
     # --- expressions ----------------------------------------------------------
@@ -425,14 +419,11 @@ class ExpressionConverter:
         last = dotted.rsplit(".", 1)[-1] if dotted is not None else ""
         if is_class_name(last):  # SDK input types are told apart in phase 2; project *Args classes matter
             site = len(self.pending_calls)
-            function = self.enclosing_function()
             method = self.current_method()
             self.pending_calls.append(PendingCall(
                 call=None, node=node, dotted=dotted, occurrence=occurrence,
                 class_name=self.enclosing_class(),
                 method=method.name if method is not None else None,
-                function=function.qualname if function is not None else None,
-                params=function.params if function is not None else (),
                 owner=self.owner,
             ))
         call = ir.Call(func, tuple(args), tuple(kwargs), site)

@@ -13,7 +13,8 @@ def summarize_pulumi_file(path: str, text: str, spans: AstSpans) -> FileSummary:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        return FileSummary(path, problems=(ParseProblem(error.raw_line, error.raw_column + 1, error.message),))
+        message = error.message.splitlines()[0][:200] if error.message else "invalid syntax"
+        return FileSummary(path, problems=(ParseProblem(error.raw_line, error.raw_column + 1, message),))
     except Exception as error:  # CSTValidationError and friends: libcst rejects what CPython accepts
         return FileSummary(path, problems=(ParseProblem(1, 1, f"cannot parse: {error}".splitlines()[0]),))
     walker = StatementWalker()
@@ -23,7 +24,7 @@ def summarize_pulumi_file(path: str, text: str, spans: AstSpans) -> FileSummary:
     for pending, span in zip(walker.pending_calls, call_spans, strict=True):
         calls.append(CallSite(
             call=pending.call, span=span, owner=pending.owner, class_name=pending.class_name,
-            method=pending.method, function=pending.function, params=pending.params))
+            method=pending.method))
     classes = {}
     for (qualname, builder), span in zip(walker.classes.items(), class_spans, strict=True):
         classes[qualname] = ClassInfo(

@@ -42,9 +42,7 @@ class CallSite:
     span: Span
     owner: str  # the function (or unrolled loop) whose body holds the call; "" at module level
     class_name: str | None  # qualified name of the class the call is lexically inside
-    method: str | None  # the method of that class it is directly inside
-    function: str | None  # qualified name of the enclosing function, if any
-    params: tuple[str, ...]  # parameters of the enclosing function
+    method: str | None  # the method of that class it is (directly or in a nested function) inside
 
 
 @dataclass(frozen=True)
