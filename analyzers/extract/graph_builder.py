@@ -168,7 +168,10 @@ class _Builder:
                     props.extend(value.ref or ())
                     hidden = hidden or value.unresolved
                 elif not (value.kind == DATA and value.data is None and not value.unresolved):
-                    hidden = True  # an args object the analyzer cannot see into
+                    # An args object the analyzer cannot see into, or the options: the SDK
+                    # tells them apart by type at run time.
+                    hidden = True
+                    opts_val = value if opts_val is None else opts_val
             args_kw = kwargs.get("args")
             if args_kw is not None:
                 if args_kw.kind == ARGS:

@@ -247,3 +247,25 @@ aws.apigateway.Integration("integration", rest_api=api.id, type="AWS_PROXY", uri
     integration = by_name(graph, "integration")
     assert integration.property_dependencies["uri"] == (by_name(graph, "handler-fn").urn,)
     assert "uri" not in integration.unresolved
+
+
+def test_options_passed_positionally() -> None:
+    findings = findings_of('''
+import pulumi
+import pulumi_aws as aws
+
+
+class Thing(pulumi.ComponentResource):
+    def __init__(self, name, opts=None):
+        super().__init__("acme:thing:Thing", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        aws.s3.Bucket("positional-opts", None, child)
+        aws.s3.Bucket("second-is-opts", child)
+        aws.s3.Bucket("unknown-second", make_something())
+        aws.s3.Bucket("args-only", aws.s3.BucketArgs(acl="private"))
+        self.register_outputs({})
+
+
+Thing("t")
+''')
+    assert _codes(findings, "SG103") == ["args-only"]
