@@ -21,7 +21,7 @@ from analyzers.extract.evaluate import Evaluator
 from analyzers.extract.sites import LOCAL_COMPONENT, SiteInstance, class_node_key
 from analyzers.extract.summary import CallSite, FileSummary, Span
 from analyzers.extract.values import ARGS, DATA, OPTIONS, RESOURCE, SELF, ClassKey, Val, as_data
-from policypack.graph import STACK_TYPE, Resource, ResourceGraph, SourceLocation
+from policypack.graph import STACK_TYPE, UNKNOWN, Resource, ResourceGraph, SourceLocation
 
 STACK = "<stack>"
 UNKNOWN_PARENT = ""
@@ -192,7 +192,7 @@ class _Builder:
         for snake, value in props:
             camel = naming.camel_case(snake)
             plain = as_data(value)
-            node.props[camel] = plain.data
+            node.props[camel] = _engine_value(plain.data)
             if plain.deps - {node.key}:
                 node.prop_deps[camel] = plain.deps - {node.key}
             if plain.unresolved:
@@ -375,3 +375,15 @@ class _Builder:
                 return None
             current = parent_node.parent
         return None
+
+
+def _engine_value(value: object, depth: int = 0) -> object:
+    """A prop value as the engine would pass it: tuples and sets become lists."""
+    if depth > 100:
+        return UNKNOWN
+    if isinstance(value, tuple | list | set | frozenset):
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        return [_engine_value(item, depth + 1) for item in items]
+    if isinstance(value, dict):
+        return {key: _engine_value(item, depth + 1) for key, item in value.items()}
+    return value

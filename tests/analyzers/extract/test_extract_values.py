@@ -259,3 +259,12 @@ for name in unknown_names():
     assert [names[u] for u in by_name(graph, "c").dependencies] == ["b"]
     [queue] = [r for r in graph if r.type == "aws:sqs/queue:Queue"]
     assert "dependsOn" in queue.unresolved  # iterations not unrolled: may depend on an earlier one
+
+
+def test_props_have_the_engine_shapes() -> None:
+    props = _props('''
+import pulumi_aws as aws
+aws.ec2.SecurityGroup("r", tags={"k": ("a", "b")}, ingress=({"from_port": 80},), egress={1, 2} and [])
+''')
+    assert props["tags"] == {"k": ["a", "b"]}
+    assert props["ingress"] == [{"from_port": 80}]  # nested input keys stay as written
