@@ -52,8 +52,10 @@ class Node:
 
     @property
     def label(self) -> str:
-        """The logical name, or a placeholder naming the call site."""
-        return self.name if self.name is not None else f"{self.module.path}:{self.span.line}:{self.span.column}"
+        """The logical name, or (when it is computed at run time) where the call is, for messages."""
+        if self.name is not None:
+            return self.name
+        return f"{self.type.rsplit(':', 1)[-1]} at {self.module.path}:{self.span.line}"
 
 
 @dataclass(frozen=True)
