@@ -261,7 +261,10 @@ def check_option(rule: Rule, name: str, value: Any, where: str) -> None:
     """Raise ConfigError unless ``name`` is an option of ``rule`` and ``value`` fits its schema."""
     known = {option.name: option for option in rule.options}
     if name not in known:
-        hint = _did_you_mean(name, list(known)) if known else f" ({rule.code} has no options)"
+        if not known:
+            hint = f" ({rule.code} has no options)"
+        else:
+            hint = _did_you_mean(name, list(known)) or f" ({rule.code} takes: {', '.join(sorted(known))})"
         raise ConfigError(f"{where}: unknown option {name!r}{hint}")
     problem = schema_problem(value, known[name].schema)
     if problem:

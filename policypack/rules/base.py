@@ -11,6 +11,7 @@ exist without examples and the examples cannot drift from the behaviour.
 from __future__ import annotations
 
 import enum
+import fnmatch
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,6 +76,22 @@ class Violation:
 
 Check = Callable[[ResourceGraph, Mapping[str, Any]], Iterable[Violation]]
 
+# Every rule with a check accepts this option: the policy-pack counterpart of a
+# `# noqa`, for a resource the team has accepted (listed in its config, reviewed).
+IGNORE_RESOURCES = Option(
+    "ignoreResources",
+    {"type": "array", "items": {"type": "string"}},
+    [],
+    "Logical names, type tokens or URNs (`*` globs allowed) this rule never reports on.",
+)
+
+
+def _ignored(resource: Resource, patterns: Any) -> bool:
+    if not isinstance(patterns, (list, tuple)):
+        return False
+    keys = (resource.name, resource.type, resource.urn)
+    return any(isinstance(p, str) and fnmatch.fnmatchcase(key, p) for p in patterns for key in keys)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -91,6 +108,10 @@ class Rule:
     references: tuple[str, ...] = ()
     check: Check | None = None  # runtime rules: the check over a ResourceGraph
 
+    def __post_init__(self) -> None:
+        if self.check is not None and all(o.name != IGNORE_RESOURCES.name for o in self.options):
+            object.__setattr__(self, "options", (*self.options, IGNORE_RESOURCES))
+
     def violation(self, resource: Resource, text: str) -> Violation:
         return Violation(self.code, resource, f"[{self.code}] {text}")
 
@@ -105,7 +126,9 @@ class Rule:
     def run(self, graph: ResourceGraph, overrides: Mapping[str, Any] | None = None) -> list[Violation]:
         if self.check is None:
             return []
-        return list(self.check(graph, self.resolve_options(overrides)))
+        options = self.resolve_options(overrides)
+        ignored = options.get(IGNORE_RESOURCES.name)
+        return [v for v in self.check(graph, options) if not _ignored(v.resource, ignored)]
 
     @property
     def runtime(self) -> bool:

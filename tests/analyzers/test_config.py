@@ -89,7 +89,8 @@ allowedTypes = ["aws:s3/*"]
         ("options = {SG202 = {warnDays = true}}", "options.SG202.warnDays must be an integer (got a boolean)"),
         ('options = {SG202 = {referenceDate = "soon"}}', "referenceDate must be a date as YYYY-MM-DD (got 'soon')"),
         ("options = {SG101 = {allowedTypes = [1]}}", "options.SG101.allowedTypes item 0 must be a string"),
-        ('options = {SG201 = {x = 1}}', "options.SG201: unknown option 'x' (SG201 has no options)"),
+        ('options = {SG000 = {x = 1}}', "options.SG000: unknown option 'x' (SG000 has no options)"),
+        ('options = {SG201 = {x = 1}}', "options.SG201: unknown option 'x' (SG201 takes: ignoreResources)"),
     ],
 )
 def test_mistakes_are_one_line_naming_the_key(tmp_path: Path, body: str, expected: str) -> None:

@@ -56,3 +56,13 @@ def test_unknown_parent_or_dangling_parent_is_silent() -> None:
 def test_bad_option_values_do_not_crash() -> None:
     found = RULE.run(graph(res("aws:ec2/vpc:Vpc", "vpc")), {"allowedTypes": [3, None]})
     assert names(found) == ["vpc"]
+
+
+def test_every_runtime_rule_accepts_ignore_resources_by_name_type_or_urn() -> None:
+    from policypack.rules import runtime_rules
+
+    assert all(any(o.name == "ignoreResources" for o in rule.options) for rule in runtime_rules())
+    g = graph(res("aws:ec2/vpc:Vpc", "vpc"), res("aws:s3/bucket:Bucket", "logs"), res("aws:sqs/queue:Queue", "q"))
+    found = RULE.run(g, {"ignoreResources": ["vpc", "aws:s3/*", "*::q"]})
+    assert found == []
+    assert len(RULE.run(g, {"ignoreResources": "vpc"})) == 3  # not a list: ignored, never a crash
