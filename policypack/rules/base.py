@@ -76,8 +76,8 @@ class Violation:
 
 Check = Callable[[ResourceGraph, Mapping[str, Any]], Iterable[Violation]]
 
-# Every rule with a check accepts this option: the policy-pack counterpart of a
-# `# noqa`, for a resource the team has accepted (listed in its config, reviewed).
+# Every rule with a check accepts this option: the policy-pack counterpart of
+# suppression comments, for a resource the team has accepted (listed in config, reviewed).
 IGNORE_RESOURCES = Option(
     "ignoreResources",
     {"type": "array", "items": {"type": "string"}},
