@@ -20,7 +20,7 @@ from analyzers.extract.contexts import Context
 from analyzers.extract.evaluate import Evaluator
 from analyzers.extract.sites import LOCAL_COMPONENT, SiteInstance, class_node_key
 from analyzers.extract.summary import CallSite, FileSummary, Span
-from analyzers.extract.values import ARGS, DATA, OPTIONS, RESOURCE, SELF, ClassKey, Val, as_data
+from analyzers.extract.values import ARGS, DATA, OPTIONS, RESOURCE, SELF, UNRESOLVED, ClassKey, Val, as_data
 from policypack.graph import STACK_TYPE, UNKNOWN, Resource, ResourceGraph, SourceLocation
 
 STACK = "<stack>"
@@ -156,6 +156,7 @@ class _Builder:
         name_val = args[0] if args else kwargs.get("resource_name", kwargs.get("name") if
                                                       instance.kind == LOCAL_COMPONENT else None)
         opts_val: Val | None = kwargs.get("opts")
+        spread_unknown = hidden
         props: list[tuple[str, Val]] = []
         if instance.kind == LOCAL_COMPONENT:
             info = self.ev.class_info(instance.class_key) if instance.class_key else None
@@ -203,6 +204,9 @@ class _Builder:
                 node.secret.add(camel)
         if hidden:
             node.unresolved.add("*")
+        if opts_val is None and spread_unknown:
+            # a ``**kwargs`` (or ``*args``) the analyzer can't see into may carry the options
+            opts_val = UNRESOLVED
         resolved_opts = options.of(opts_val)
         node.secret.update(resolved_opts.secret_outputs)
         node.secret.update(naming.camel_case(s) for s in resolved_opts.secret_outputs)

@@ -55,10 +55,26 @@ class Operators:
             return carry(first, extra) if extra else first
         if all(v.kind == OPTIONS or (v.kind == DATA and v.data is None and not v.unresolved) for v in values):
             return Val(OPTIONS, ref=options.join([options.of(v) for v in values]))
+        if all(v.kind == MAP for v in values):
+            return carry(self._join_maps(values), extra)
         plain = [as_data(v) for v in values]
         if all(p.known for p in plain) and all(p.data == plain[0].data for p in plain[1:]):
             return data(plain[0].data, [*values, *extra])
         return unknown([*values, *extra])
+
+    def _join_maps(self, values: Sequence[Val]) -> Val:
+        """Dicts from different paths (``kwargs["x"] = ...`` in a branch, then ``**kwargs``):
+        a key every path has keeps its joined value (``"opts"`` stays visible); a key only
+        some paths add may be absent, so it reads as unknown."""
+        tables = [dict(value.ref) for value in values]
+        keys = list(dict.fromkeys(key for table in tables for key in table))
+        entries: list[tuple[Any, Val]] = []
+        for key in keys:
+            present = [table[key] for table in tables if key in table]
+            if len(present) < len(tables):
+                present.append(UNRESOLVED)
+            entries.append((key, self.join(present)))
+        return mapping(entries)
 
     def sequence(self, expr: ir.Seq, module: FileSummary, ctx: Context) -> Val:
         items: list[Val] = []

@@ -29,3 +29,77 @@ def test_long_chains_of_mixed_boolean_operators() -> None:
     condition = " and ".join(f"(a{i} or b{i})" for i in range(200))
     source = f"import pulumi\nx = {condition}\n"
     assert "SG000" not in codes(lint_sources({"__main__.py": source}))
+
+
+# --- options passed through a kwargs dict or an unknown ``**spread`` ---------------------
+
+_KWARGS_DICT_COMPONENT = '''
+import pulumi
+import pulumi_aws as aws
+
+
+class Fleet(pulumi.ComponentResource):
+    def __init__(self, name, spot=False, opts=None):
+        super().__init__("acme:fleet:Fleet", name, None, opts)
+        child = {OPTS}
+        template_kwargs = {{"name_prefix": name, "opts": child}}
+        if spot:
+            template_kwargs["instance_type"] = "t4g.small"
+        self.template = aws.ec2.LaunchTemplate(f"{{name}}-lt", **template_kwargs)
+        self.register_outputs({{}})
+
+
+Fleet("web", spot=pulumi.Config().get_bool("spot"))
+'''
+
+
+def test_options_in_a_kwargs_dict_grown_in_a_branch_still_count() -> None:
+    source = _KWARGS_DICT_COMPONENT.format(OPTS="pulumi.ResourceOptions(parent=self).merge(opts)")
+    assert "SG103" not in codes(lint_sources({"__main__.py": source}))
+
+
+def test_options_without_parent_in_a_kwargs_dict_grown_in_a_branch_are_still_reported() -> None:
+    source = _KWARGS_DICT_COMPONENT.format(OPTS="pulumi.ResourceOptions(protect=True)")
+    assert codes(lint_sources({"__main__.py": source})) == ["SG103"]
+
+
+def test_keys_of_a_kwargs_dict_grown_in_a_branch_keep_their_references() -> None:
+    source = '''
+import pulumi
+import pulumi_aws as aws
+
+params = aws.rds.ParameterGroup("params", family="postgres14")
+db_kwargs = {"engine": "postgres", "engine_version": "17.5", "instance_class": "db.t4g.micro"}
+if pulumi.Config().get_bool("tuned"):
+    db_kwargs["parameter_group_name"] = params.name
+aws.rds.Instance("db", **db_kwargs)
+
+always = {"engine": "postgres", "engine_version": "17.5", "parameter_group_name": params.name}
+if pulumi.Config().get_bool("big"):
+    always["instance_class"] = "db.r6g.large"
+aws.rds.Instance("db2", **always)
+'''
+    found = lint_sources({"__main__.py": source})
+    mismatches = [f for f in found if f.code == "SG201"]
+    # db2 always gets the postgres14 group on postgres 17; db gets it on one path, and the
+    # references of every path count (as for any branch), so both are reported.
+    assert [f.line for f in mismatches] == [9, 14]
+
+
+def test_an_unknown_kwargs_spread_may_carry_the_options() -> None:
+    source = '''
+import pulumi
+import pulumi_aws as aws
+
+
+class Store(pulumi.ComponentResource):
+    def __init__(self, name, settings, opts=None):
+        super().__init__("acme:store:Store", name, None, opts)
+        self.bucket = aws.s3.Bucket(f"{name}-bucket", **settings)
+        self.register_outputs({})
+
+
+Store("assets", pulumi.Config().get_object("bucket_settings"))
+aws.s3.Bucket("loose", **pulumi.Config().get_object("loose_settings"))
+'''
+    assert codes(lint_sources({"__main__.py": source})) == []
