@@ -60,7 +60,7 @@ class ExpressionConverter:
         # The function or unrolled loop whose body is being walked ("" = module level).
         self.owners: list[str] = [""]
         self.invocations: list[tuple[str, ir.Call]] = []
-        self.scopes: list[flow.Scope] = [flow.Scope(flow.MODULE, "")]
+        self.scopes: list[flow.Scope] = [flow.Scope(flow.MODULE, "", history={})]
         self.pending_calls: list[PendingCall] = []
         self.call_occurrences: dict[str, int] = {}
         self.type_tokens: dict[str, list[ir.Expr]] = {}

@@ -62,6 +62,7 @@ class StatementWalker(ExpressionConverter):
         self._loop_numbers: dict[str, int] = {}
         self.star_imports: list[ir.Expr] = []
         self._dead = False  # the current path has returned/raised/broken out
+        self._changed_by_functions: set[str] = set()  # module names mutated inside functions
         self._statements: dict[type, Callable[[Any], None]] = {
             cst.SimpleStatementLine: lambda node: self.block(node.body),
             cst.Expr: self._expression_statement,
@@ -98,6 +99,20 @@ class StatementWalker(ExpressionConverter):
 
     def walk_module(self, module: cst.Module) -> None:
         self.block(module.body)
+        self._open_containers_changed_by_functions()
+
+    def _open_containers_changed_by_functions(self) -> None:
+        """``routes = []`` filled by ``routes.append(...)`` in a helper: every module-level
+        value of ``routes`` may hold more than its display shows (read as unknown, its
+        own references still count), wherever it is read."""
+        history = self.scopes[0].history or {}
+        opened: set[int] = set()
+        for name in self._changed_by_functions:
+            for value in history.get(name, ()):
+                if isinstance(value, ir.Binding) and value.index not in opened:
+                    opened.add(value.index)
+                    self.bindings[value.index] = ir.Mutated(
+                        self.bindings[value.index], (ir.Opaque(resolved=False),))
 
     def block(self, statements: Sequence[cst.CSTNode]) -> None:
         for statement in statements:
@@ -169,7 +184,10 @@ class StatementWalker(ExpressionConverter):
         if isinstance(target, cst.Name):
             current = self.lookup(target.value)
             if isinstance(current, ir.Global) and self.binding_scope().kind != flow.MODULE:
-                return  # a module-level container changed inside a function: not tracked
+                # A module-level container changed inside a function: when that runs
+                # is not tracked, so the module's values of the name are left open.
+                self._changed_by_functions.add(target.value)
+                return
             if key is not None and len(additions) == 1:
                 self.bind(target.value, ir.Stored(current, key, additions[0]))
             else:

@@ -51,11 +51,15 @@ class Scope:
     uncertain: int = 0
     # Open branches, innermost last: name → its value when the branch started.
     logs: list[dict[str, Any]] = field(default_factory=list)
+    # When not None (the module scope): every value each name was bound to, in order.
+    history: dict[str, list[Expr]] | None = None
 
     def set(self, name: str, value: Expr) -> None:
         if self.logs and name not in self.logs[-1]:
             self.logs[-1][name] = self.env.get(name, MISSING)
         self.env[name] = value
+        if self.history is not None:
+            self.history.setdefault(name, []).append(value)
 
     def open_branch(self) -> dict[str, Any]:
         log: dict[str, Any] = {}
