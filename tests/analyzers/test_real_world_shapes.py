@@ -103,3 +103,40 @@ Store("assets", pulumi.Config().get_object("bucket_settings"))
 aws.s3.Bucket("loose", **pulumi.Config().get_object("loose_settings"))
 '''
     assert codes(lint_sources({"__main__.py": source})) == []
+
+
+# --- files written for a newer Python than the analyzer's ---------------------------------
+
+def test_python_3_12_syntax_is_analyzed_not_reported_as_a_parse_error() -> None:
+    main = '''
+import re
+
+import pulumi
+import pulumi_aws as aws
+
+from naming import Label
+
+
+def job_name(version: str) -> str:
+    return f"install-{re.sub(r'[^a-z0-9\\-]', '', version.lower())}-{pulumi.get_stack()}"
+
+
+settings = {"engine": "postgres"}
+label = f"{settings["engine"]}-db"
+params = aws.rds.ParameterGroup("params", family="postgres14")
+aws.rds.Instance("db", engine="postgres", engine_version="17.5", instance_class="db.t4g.micro",
+                 parameter_group_name=params.name)
+'''
+    helper = "type Label = str\n\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n"
+    found = lint_sources({"__main__.py": main, "naming.py": helper})
+    assert [(f.code, f.path, f.line) for f in found if f.code != "SG101"] == [("SG201", "__main__.py", 17)]
+
+
+def test_a_file_invalid_for_every_python_is_still_a_parse_error() -> None:
+    source = "import pulumi\nname = f\"{pulumi.get_stack()\"\nx = (1 +\n"
+    assert codes(lint_sources({"__main__.py": source})) == ["SG000"]
+
+
+def test_deeply_nested_new_syntax_is_refused_before_libcst_sees_it() -> None:
+    source = 'import pulumi\nx = f"{"a"}"\ny = ' + "(" * 300 + "1" + ")" * 300 + "\n"
+    assert codes(lint_sources({"__main__.py": source})) == ["SG000"]
