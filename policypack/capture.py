@@ -377,6 +377,12 @@ class RealisticMocks(pulumi.runtime.Mocks):
             out.update(arn=self._arn("kms", f"key/{rid}"), keyId=rid)
         elif token == "aws:dynamodb/table:Table":
             out["arn"] = self._arn("dynamodb", f"table/{name}")
+        elif token in ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
+            # programs export f"http://{alb.dns_name}"; a None here breaks Output.concat
+            kind = "net" if inputs.get("loadBalancerType") == "network" else "app"
+            out.update(arn=self._arn("elasticloadbalancing", f"loadbalancer/{kind}/{name}/{rid[-16:]}"),
+                       dnsName=f"{name}-{_digest(token, logical, length=10)}.{region}.elb.amazonaws.com",
+                       zoneId="Z35SXDOTRQ7X7K")
         elif module and _resource_class(token) is not None and isinstance(
                 getattr(_resource_class(token), "arn", None), property):
             out["arn"] = self._arn(module, f"{member[0].lower()}{member[1:]}/{rid}")

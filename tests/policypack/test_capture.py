@@ -308,3 +308,14 @@ def test_analyzer_raises_unknown_value_error_on_preview_unknowns(previewed):
     with pytest.raises(UnknownValueError):
         _ = integration.props["uri"]
     assert [d.name for d in integration.property_dependencies["uri"]] == ["web-fn"]
+
+
+def test_load_balancer_dns_name_is_known_after_deploy(tmp_path: Path):
+    # Programs export f"http://{alb.dns_name}" (Output.concat fails on None).
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi\nimport pulumi_aws as aws\n"
+        "alb = aws.lb.LoadBalancer('web', load_balancer_type='application', subnets=['subnet-1'])\n"
+        "pulumi.export('url', pulumi.Output.concat('http://', alb.dns_name))\n")
+    capture = capture_program_detailed(tmp_path, config={"aws:region": "eu-west-1"})
+    assert capture.stack_outputs["url"].startswith("http://web-")
+    assert capture.stack_outputs["url"].endswith(".eu-west-1.elb.amazonaws.com")
