@@ -39,6 +39,9 @@ _NOQA = re.compile(
     r"#\s*(?P<file>stackguard:\s*)?noqa\b(?::\s*(?P<codes>[\w-]+(?:[\s,]+[\w-]+)*))?",
     re.IGNORECASE,
 )
+# A suppression comment naming codes without the colon (``noqa E501``, a common slip) still
+# says whose comment it is: not a bare one hiding every stackguard finding on a long call.
+_LOOSE_CODES = re.compile(r"\s+(?P<codes>[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*)\b")
 _SG_CODE = re.compile(r"^SG\d{3}$", re.IGNORECASE)
 
 
@@ -83,8 +86,11 @@ def directives(source: bytes) -> list[Directive]:
             if match is None:
                 continue
             own_line = not token.line[: token.start[1]].strip()
-            codes = _codes_of(match.group("codes"), names)
-            if match.group("codes") is not None and not codes:
+            listed = match.group("codes")
+            if listed is None and (loose := _LOOSE_CODES.match(token.string, match.end())) is not None:
+                listed = loose.group("codes")
+            codes = _codes_of(listed, names)
+            if listed is not None and not codes:
                 continue  # codes of other tools only (E501, ...): not ours
             start = token.start[1] + match.start()
             found.append(

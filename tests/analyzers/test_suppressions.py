@@ -128,3 +128,21 @@ def test_files_without_noqa_are_not_tokenized(monkeypatch) -> None:
 
     monkeypatch.setattr(tokenize, "tokenize", boom)
     assert run("db = Instance()\n", [finding(line=1)]).kept == [finding(line=1)]
+
+
+@pytest.mark.parametrize("text", ["x = 1  # noqa E501\n", "x = 1  # noqa E501, W291\n"])
+def test_noqa_without_colon_naming_other_tools_codes_is_not_ours(text: str) -> None:
+    # Seen in component libraries on argument lines of long constructor calls; read as a
+    # bare suppression it would hide an SG201 on the whole call.
+    assert directives(text.encode()) == []
+
+
+def test_noqa_without_colon_naming_a_stackguard_code_counts() -> None:
+    [directive] = directives(b"x = 1  # noqa SG201\n")
+    assert directive.codes == frozenset({"SG201"})
+
+
+def test_a_noqa_e501_inside_a_constructor_call_keeps_its_findings() -> None:
+    source = "db = aws.rds.Instance(\n    'db',\n    engine_version=version,  # noqa E501\n)\n"
+    result = run(source, [finding(line=1, end_line=4)])
+    assert len(result.kept) == 1 and not result.suppressed
