@@ -49,7 +49,7 @@ from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import config as pulumi_config
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.mocks import MockCallArgs, MockEngine, MockMonitor, MockResourceArgs
-from pulumi.runtime.proto import analyzer_pb2
+from pulumi.runtime.proto import analyzer_pb2, resource_pb2
 from pulumi.runtime.stack import run_in_stack
 
 __all__ = [
@@ -466,6 +466,20 @@ def _qualified_type(urn: str) -> str:
 class _RecordingMonitor(MockMonitor):
     """The SDK's mock monitor, recording requests and minting engine-shaped URNs."""
 
+    # With resource references on, an output holding a resource (e.g. a Stage's
+    # `deployment=dep`) is rehydrated through a resource read that the mock
+    # monitor cannot answer on the program's loop, and the run never ends.
+    # Without them the SDK sends the resource's id, as the analyzer sees it anyway.
+    def GetDeploymentInfo(self, request):
+        info = super().GetDeploymentInfo(request)
+        kept = [f for f in info.supportedFeatures if f != resource_pb2.RESOURCE_MONITOR_FEATURE_RESOURCE_REFERENCES]
+        return resource_pb2.DeploymentInfo(supportedFeatures=kept)
+
+    def SupportsFeature(self, request):
+        if request.id == "resourceReferences":
+            return type("SupportsFeatureResponse", (object,), {"hasSupport": False})
+        return super().SupportsFeature(request)
+
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
         super().__init__(mocks)
         self._lock = threading.Lock()
@@ -632,8 +646,14 @@ def _program_environment(root: Path) -> Iterator[None]:
                 del sys.modules[name]
 
 
+# A program that still has not finished after this long under mocks is waiting
+# for something mocks never provide (e.g. a multi-language component's outputs).
+DEFAULT_TIMEOUT = 300.0
+
+
 def _run_isolated(main: Path, root: Path, project: str, stack: str, preview: bool,
-                  config: Mapping[str, str], secret_keys: Iterable[str], monitor: _RecordingMonitor) -> None:
+                  config: Mapping[str, str], secret_keys: Iterable[str], monitor: _RecordingMonitor,
+                  timeout: float = DEFAULT_TIMEOUT) -> None:
     """Run the program in a fresh thread: fresh context variables, event loop and runtime settings."""
     failure: list[BaseException] = []
 
@@ -660,7 +680,13 @@ def _run_isolated(main: Path, root: Path, project: str, stack: str, preview: boo
 
     thread = threading.Thread(target=target, name="stackguard-capture", daemon=True)
     thread.start()
-    thread.join()
+    thread.join(timeout)
+    if thread.is_alive():  # the daemon thread is abandoned; the caller gets a clear error
+        raise TimeoutError(
+            f"the program did not finish within {timeout:g} s under mocks: it waits for something the "
+            "mock monitor never provides (multi-language components such as pulumi_aws_apigateway or "
+            "awsx are not supported under mocks)"
+        )
     if failure:
         raise failure[0]
 
@@ -673,7 +699,7 @@ def _error_text(exc: BaseException) -> str:
 def capture_program_detailed(
     program: str | os.PathLike, *, config: Mapping[str, str] | None = None, project: str | None = None,
     stack: str = "dev", preview: bool = False, mocks: pulumi.runtime.Mocks | None = None,
-    secret_keys: Iterable[str] = (),
+    secret_keys: Iterable[str] = (), timeout: float = DEFAULT_TIMEOUT,
 ) -> StackCapture:
     """Run ``program`` under mocks; return its resources and registered outputs.
 
@@ -690,7 +716,7 @@ def capture_program_detailed(
     with _program_environment(resolved.root):
         try:
             _run_isolated(resolved.main, resolved.root, project_name, stack, preview, merged,
-                          secret_keys, monitor)
+                          secret_keys, monitor, timeout)
         except SystemExit as exc:
             if exc.code not in (None, 0):
                 raise CaptureError(f"{program}: the program exited with status {exc.code}") from None
@@ -706,11 +732,11 @@ def capture_program_detailed(
 def capture_program(
     program: str | os.PathLike, *, config: Mapping[str, str] | None = None, project: str | None = None,
     stack: str = "dev", preview: bool = False, mocks: pulumi.runtime.Mocks | None = None,
-    secret_keys: Iterable[str] = (),
+    secret_keys: Iterable[str] = (), timeout: float = DEFAULT_TIMEOUT,
 ) -> list[CapturedResource]:
     """Run ``program`` under mocks and return every resource it registered (stack included)."""
     return capture_program_detailed(program, config=config, project=project, stack=stack, preview=preview,
-                                    mocks=mocks, secret_keys=secret_keys).resources
+                                    mocks=mocks, secret_keys=secret_keys, timeout=timeout).resources
 
 
 def capture_source(source: str, **kwargs: Any) -> list[CapturedResource]:

@@ -319,3 +319,25 @@ def test_load_balancer_dns_name_is_known_after_deploy(tmp_path: Path):
     capture = capture_program_detailed(tmp_path, config={"aws:region": "eu-west-1"})
     assert capture.stack_outputs["url"].startswith("http://web-")
     assert capture.stack_outputs["url"].endswith(".eu-west-1.elb.amazonaws.com")
+
+
+def test_resources_passed_as_inputs_do_not_hang_and_keep_their_dependencies():
+    # `deployment=dep` passes the resource itself; the SDK must not try to rehydrate it.
+    resources = capture_source(
+        "import pulumi_aws as aws\n"
+        "api = aws.apigateway.RestApi('api')\n"
+        "dep = aws.apigateway.Deployment('dep', rest_api=api)\n"
+        "aws.apigateway.Stage('prod', rest_api=api, deployment=dep, stage_name='prod')\n"
+        "aws.lambda_.Permission('p', action='lambda:InvokeFunction', function='f',\n"
+        "                       principal='apigateway.amazonaws.com')\n",
+        timeout=60,
+    )
+    stage = next(r for r in resources if r.name == "prod")
+    dep = next(r for r in resources if r.name == "dep")
+    assert dep.urn in stage.property_dependencies["deployment"]
+    assert isinstance(stage.inputs["deployment"], str)
+
+
+def test_a_program_that_never_finishes_is_a_clear_error():
+    with pytest.raises(CaptureError, match="did not finish within 1 s under mocks"):
+        capture_source("import time\ntime.sleep(5)\n", timeout=1)
