@@ -34,6 +34,8 @@ def add_parser(commands: Any, parser_class: type) -> None:
                         help="model `pulumi preview`: provider-computed outputs are unknown")
     policy.add_argument("--policy-pack-config", metavar="FILE",
                         help="JSON file in the shape `pulumi --policy-pack-config` takes")
+    policy.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                        help="give up on a program that has not finished under mocks (default: 120)")
     policy.add_argument("--format", choices=("text", "json"), default="text")
 
 
@@ -62,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
             stack=args.stack,
             preview=args.preview,
             policy_config=offline.load_policy_config(args.policy_pack_config),
+            timeout=args.timeout,
         )
     except offline.OfflineError as error:
         raise PolicyCommandError(str(error)) from None

@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from policypack.capture import CaptureError, capture_program, to_analyze_stack_request
+from policypack.capture import DEFAULT_TIMEOUT, CaptureError, capture_program, to_analyze_stack_request
 from policypack.crossguard.local import PolicyResult, analyze_stack
 
 
@@ -24,9 +24,10 @@ class OfflineError(Exception):
 
 def evaluate(program: str | os.PathLike, *, config: Mapping[str, str] | None = None,
              stack: str = "dev", preview: bool = False,
-             policy_config: Mapping[str, Any] | None = None) -> list[PolicyResult]:
+             policy_config: Mapping[str, Any] | None = None,
+             timeout: float = DEFAULT_TIMEOUT) -> list[PolicyResult]:
     try:
-        resources = capture_program(program, config=config, stack=stack, preview=preview)
+        resources = capture_program(program, config=config, stack=stack, preview=preview, timeout=timeout)
     except CaptureError as error:
         raise OfflineError(str(error)) from None
     try:
