@@ -26,7 +26,7 @@ from policypack.rules.base import Rule, Violation
 
 # Bump when FileSummary (or anything it holds) changes shape, or phase 1 extracts
 # differently: it is part of the cache key.
-SUMMARY_FORMAT_VERSION = 4
+SUMMARY_FORMAT_VERSION = 5
 DEFAULT_PROJECT = "project"
 _NAME_LINE = re.compile(r"^name\s*:\s*(?P<name>[^#\s][^#]*?)\s*(?:#.*)?$")
 
