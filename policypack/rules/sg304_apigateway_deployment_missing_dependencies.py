@@ -137,9 +137,7 @@ deployment = aws.apigateway.Deployment(
     "deployment",
     rest_api=api.id,
     triggers={
-        "redeployment": pulumi.Output.all(items.id, method.id, integration.id).apply(
-            lambda ids: hashlib.sha256(json.dumps(ids).encode()).hexdigest()
-        ),
+        "redeployment": pulumi.Output.json_dumps([items.id, method.id, integration.id]),
     },
 )
 ''' + ex.REST_STAGE + ex.REST_PERMISSION, note="triggers built from the route's ids (redeploys on change)"),
