@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import importlib
 import json
@@ -38,6 +39,7 @@ import runpy
 import sys
 import tempfile
 import threading
+import typing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,6 +162,20 @@ def _resource_class(token: str) -> type | None:
     return None
 
 
+@functools.cache
+def _required_string_outputs(token: str) -> tuple[str, ...]:
+    """Engine names of the class's outputs typed ``Output[str]`` (never None after a deploy)."""
+    cls = _resource_class(token)
+    names = []
+    for attribute in vars(cls).values() if cls is not None else ():
+        getter = attribute.fget if isinstance(attribute, property) else None
+        engine_name = getattr(getter, "_pulumi_name", None)
+        annotation = getattr(getter, "__annotations__", {}).get("return")
+        if engine_name and typing.get_args(annotation) == (str,):
+            names.append(engine_name)
+    return tuple(names)
+
+
 # The property the AWS provider autonames, where it is not `name`.
 _AUTONAME_PROPERTY = {
     "aws:rds/instance:Instance": "identifier",
@@ -254,7 +270,13 @@ class RealisticMocks(pulumi.runtime.Mocks):
         if self.preview:
             return "", inputs
         resource_id = self._physical_id(args.typ, args.name, inputs)
-        return resource_id, {**inputs, **self._computed(args.typ, args.name, inputs, resource_id)}
+        outputs = {**inputs, **self._computed(args.typ, args.name, inputs, resource_id)}
+        # Any other string output the provider always sets (repositoryUrl, dnsName, ...):
+        # a plausible value, so programs that format outputs run as after a real deploy.
+        for name in _required_string_outputs(args.typ):
+            if outputs.get(name) is None:
+                outputs[name] = f"{resource_id}-{name.lower()}"
+        return resource_id, outputs
 
     def _autoname(self, token: str, logical: str, inputs: dict) -> None:
         prop = _AUTONAME_PROPERTY.get(token)

@@ -341,3 +341,12 @@ def test_resources_passed_as_inputs_do_not_hang_and_keep_their_dependencies():
 def test_a_program_that_never_finishes_is_a_clear_error():
     with pytest.raises(CaptureError, match="did not finish within 1 s under mocks"):
         capture_source("import time\ntime.sleep(5)\n", timeout=1)
+
+
+def test_string_outputs_the_provider_always_sets_are_known_after_deploy(tmp_path: Path):
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi\nimport pulumi_aws as aws\n"
+        "repo = aws.ecr.Repository('repo')\n"
+        "pulumi.export('image', pulumi.Output.concat(repo.repository_url, ':latest'))\n")
+    image = capture_program_detailed(tmp_path).stack_outputs["image"]
+    assert isinstance(image, str) and image.endswith(":latest") and len(image) > len(":latest")
