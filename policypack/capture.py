@@ -492,15 +492,12 @@ class _RecordingMonitor(MockMonitor):
     # `deployment=dep`) is rehydrated through a resource read that the mock
     # monitor cannot answer on the program's loop, and the run never ends.
     # Without them the SDK sends the resource's id, as the analyzer sees it anyway.
+    # (The SDK reads features from GetDeploymentInfo; SupportsFeature is only its
+    # fallback for monitors without it.)
     def GetDeploymentInfo(self, request):
         info = super().GetDeploymentInfo(request)
         kept = [f for f in info.supportedFeatures if f != resource_pb2.RESOURCE_MONITOR_FEATURE_RESOURCE_REFERENCES]
         return resource_pb2.DeploymentInfo(supportedFeatures=kept)
-
-    def SupportsFeature(self, request):
-        if request.id == "resourceReferences":
-            return type("SupportsFeatureResponse", (object,), {"hasSupport": False})
-        return super().SupportsFeature(request)
 
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
         super().__init__(mocks)
