@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from analyzers import policy_command
+from analyzers import cache_command, policy_command
 from analyzers.config import Config, ConfigError, check_option, find_config_file, load_config, parse_level
 from analyzers.selection import SelectionLayer, SelectorError, resolve, split_selectors
 from policypack.rules.base import Severity
@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("rule", nargs="?", metavar="RULE", help="a code (SG201) or name")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     policy_command.add_parser(commands, _Parser)
+    cache_command.add_parser(commands, _Parser)
     return parser
 
 
@@ -113,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         return _main(list(sys.argv[1:] if argv is None else argv))
-    except (UsageError, ConfigError, SelectorError, policy_command.PolicyCommandError) as error:
+    except (UsageError, ConfigError, SelectorError, policy_command.PolicyCommandError,
+            cache_command.CacheCommandError) as error:
         _fail(f"error: {error}")
     except KeyboardInterrupt:
         return 130
@@ -144,6 +146,8 @@ def _main(argv: list[str]) -> int:
         return _rules(args)
     if args.command == "policy":
         return policy_command.run(args)
+    if args.command == "cache":
+        return cache_command.run(args)
     raise UsageError("missing command: use 'stackguard lint [PATH...]', 'stackguard rules' or "
                      "'stackguard policy PATH' (see --help)")
 
@@ -232,6 +236,8 @@ def _lint(args: argparse.Namespace) -> int:
     except PathNotFound as missing:
         raise UsageError(f"path not found: {missing}") from None
 
+    for note in result.notes:
+        _fail(f"warning: {note}")
     if not result.files and not result.findings:
         print(f"{PROG}: warning: no Python files found under the given paths", file=sys.stderr)
     report = reporters.Report(

@@ -24,13 +24,31 @@ from analyzers.extract.summary import FileSummary, ParseProblem
 from analyzers.findings import Finding
 from policypack.rules.base import Rule, Violation
 
-# Bump when FileSummary (or anything it holds) changes shape, or phase 1 extracts
-# differently: it is part of the cache key.
-SUMMARY_FORMAT_VERSION = 5
+# Bump when FileSummary (or anything it holds) changes shape, phase 1 extracts
+# differently, or the cache encoding (``analyzers.cache_codec``) changes: it is
+# part of the cache key.
+SUMMARY_FORMAT_VERSION = 6
 DEFAULT_PROJECT = "project"
 _NAME_LINE = re.compile(r"^name\s*:\s*(?P<name>[^#\s][^#]*?)\s*(?:#.*)?$")
 
-__all__ = ["SUMMARY_FORMAT_VERSION", "FileSummary", "analyze", "project_name", "summarize_file"]
+__all__ = [
+    "SUMMARY_FORMAT_VERSION", "FileSummary", "analyze", "dump_summary", "load_summary", "project_name",
+    "summarize_file",
+]
+
+
+def dump_summary(summary: FileSummary) -> bytes:
+    """A summary as cache data (no pickle: see ``analyzers.cache_codec``)."""
+    from analyzers.cache_codec import dumps
+
+    return dumps(summary)
+
+
+def load_summary(data: bytes) -> FileSummary:
+    """The inverse of :func:`dump_summary`; raises ValueError for anything else."""
+    from analyzers.cache_codec import loads
+
+    return loads(data)
 
 
 def summarize_file(path: str, source: bytes) -> FileSummary:

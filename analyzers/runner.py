@@ -20,6 +20,7 @@ import concurrent.futures
 import contextlib
 import gc
 import importlib
+import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,7 +30,8 @@ from typing import Any
 
 import policypack
 from analyzers import suppressions
-from analyzers.cache import SummaryCache, default_directory
+from analyzers.cache import CacheRefused, SummaryCache, choose_directory, load_key
+from analyzers.cache_codec import dump_findings, load_findings
 from analyzers.config import Config
 from analyzers.discovery import DEFAULT_EXCLUDES, Excludes, collect, glob_matches
 from analyzers.findings import Finding
@@ -66,6 +68,7 @@ class RunResult:
     parsed: int = 0  # files summarized in this run (cache misses)
     cache_hits: int = 0
     suppressed: int = 0
+    notes: list[str] = field(default_factory=list)  # warnings for the user (stderr), one line each
 
 
 def load_front_end() -> ModuleType:
@@ -177,15 +180,12 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
         force_exclude=options.force_exclude or config.force_exclude,
     )
     front_end = front_end or load_front_end()
-    cache = None
-    if options.use_cache:
-        directory = default_directory(options.cache_dir, config.cache_dir, config.root)
-        cache = SummaryCache(directory, TOOL_VERSION, front_end.SUMMARY_FORMAT_VERSION)
+    reported_paths: list[str] = []
+    result = RunResult(findings=[], files=reported_paths)
+    cache = _open_cache(options, front_end, cwd, result.notes) if options.use_cache else None
 
     raw: list[Finding] = []
     sources: dict[str, bytes] = {}  # reported files, read for their suppression comments
-    reported_paths: list[str] = []
-    result = RunResult(findings=[], files=reported_paths)
     shown_problems = set()
     for directory, reason in files.problems:
         if files.shows(directory):
@@ -194,13 +194,11 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
 
     options_by_code = _merge_options(config.options, options.cli_options)
     for root, group in sorted(files.groups.items()):
-        summaries = _summaries(front_end, cache, root, group, files.reported, cwd, options.jobs, result,
-                               raw, sources)
-        for finding in front_end.analyze(summaries, options_by_code):
+        read = _read_group(root, group, files.reported, cwd, result, raw, sources)
+        for finding in _project_findings(front_end, cache, read, options_by_code, options.jobs, result):
             raw.append(replace(finding, path=_cwd_relative(root / finding.path, cwd)))
     if cache is not None and cache.writes:
         cache.prune()
-    result.cache_hits = cache.hits if cache else 0
 
     reported = set(reported_paths) | shown_problems
     kept, suppressed = _finish([f for f in raw if f.path in reported], sources, rules)
@@ -233,34 +231,88 @@ def lint_sources(
     return _finish(raw, data, _Filter(config, SelectionLayer(), Path.cwd()))[0]
 
 
+def _open_cache(options: RunOptions, front_end: ModuleType, cwd: Path, notes: list[str]) -> SummaryCache | None:
+    config = options.config
+    label = f"{config.path.name} cache-dir" if config.path else "cache-dir"
+    location = choose_directory(options.cache_dir, config.cache_dir, config.root or cwd, config_label=label)
+    if location.warning:
+        notes.append(location.warning)
+    try:
+        key = load_key()
+    except CacheRefused as refused:
+        notes.append(f"running without the cache: {refused}")
+        return None
+    return SummaryCache(location.directory, key, f"{TOOL_VERSION}\0{front_end.SUMMARY_FORMAT_VERSION}")
+
+
+@dataclass(frozen=True)
+class _ReadFile:
+    relative: str  # "/"-separated, relative to the project root
+    source: bytes
+
+
+def _project_findings(
+    front_end: ModuleType,
+    cache: SummaryCache | None,
+    read: Sequence[_ReadFile],
+    options_by_code: Mapping[str, Mapping[str, Any]],
+    jobs: int | None,
+    result: RunResult,
+) -> list[Finding]:
+    """Phase 2's findings for one project: from the cache when no file and no option
+    changed since a run that stored them, else from the summaries."""
+    keys = [cache.key(item.relative, item.source) for item in read] if cache else []
+    project_key = ""
+    if cache:
+        project_key = cache.project_key(keys, _options_bytes(options_by_code))
+        with _collector_paused():
+            stored = cache.get_project(project_key, load_findings)
+        if stored is not None:
+            result.cache_hits += len(read)
+            return stored
+    summaries = _summaries(front_end, cache, read, keys, jobs, result)
+    findings = list(front_end.analyze(summaries, options_by_code))
+    if cache:
+        cache.put_project(project_key, dump_findings, findings)
+    return findings
+
+
+def _options_bytes(options_by_code: Mapping[str, Mapping[str, Any]]) -> bytes:
+    return json.dumps(options_by_code, sort_keys=True, default=repr).encode()
+
+
 def _summaries(
     front_end: ModuleType,
     cache: SummaryCache | None,
-    root: Path,
-    group: Sequence[Path],
-    reported: set[Path],
-    cwd: Path,
+    read: Sequence[_ReadFile],
+    keys: Sequence[str],
     jobs: int | None,
     result: RunResult,
-    raw: list[Finding],
-    sources: dict[str, bytes],
 ) -> list[Any]:
+    """Every file's phase-1 summary: from the cache, or parsed (and then stored)."""
     summaries: list[Any] = []
     pending: list[tuple[str, bytes]] = []
-    keys: list[str | None] = []
+    pending_keys: list[str] = []
     with _collector_paused():
-        _lookup(cache, root, group, reported, cwd, result, raw, sources, summaries, pending, keys)
+        for index, item in enumerate(read):
+            cached = cache.get(keys[index], front_end.load_summary) if cache else None
+            if cached is not None and getattr(cached, "path", None) == item.relative:
+                summaries.append(cached)
+                result.cache_hits += 1
+            else:
+                pending.append((item.relative, item.source))
+                pending_keys.append(keys[index] if cache else "")
     fresh = _summarize_all(front_end, pending, jobs)
     result.parsed += len(fresh)
-    for key, summary in zip(keys, fresh, strict=True):
-        if cache and key:
-            cache.put(key, summary)
+    if cache:
+        for key, summary in zip(pending_keys, fresh, strict=True):
+            cache.put(key, front_end.dump_summary, summary)
     return summaries + fresh
 
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Unpickling summaries allocates many acyclic objects; the cyclic garbage collector
+    """Decoding summaries allocates many acyclic objects; the cyclic garbage collector
     would scan them over and over (a third of a cached run's time) and find nothing."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -271,8 +323,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _lookup(
-    cache: SummaryCache | None,
+def _read_group(
     root: Path,
     group: Sequence[Path],
     reported: set[Path],
@@ -280,11 +331,9 @@ def _lookup(
     result: RunResult,
     raw: list[Finding],
     sources: dict[str, bytes],
-    summaries: list[Any],
-    pending: list[tuple[str, bytes]],
-    keys: list[str | None],
-) -> None:
-    """Read each file of a group; take its summary from the cache or queue it for parsing."""
+) -> list[_ReadFile]:
+    """Read each file of a project; one that can't be read is an SG000 finding."""
+    read: list[_ReadFile] = []
     for path in sorted(group):
         shown = _cwd_relative(path, cwd)
         if path in reported:
@@ -301,14 +350,8 @@ def _lookup(
         result.indexed += 1
         if path in reported:
             sources[shown] = source
-        relative = path.relative_to(root).as_posix()
-        key = cache.key(relative, source) if cache else None
-        cached = cache.get(key) if cache and key else None
-        if cached is not None and getattr(cached, "path", None) == relative:
-            summaries.append(cached)
-        else:
-            pending.append((relative, source))
-            keys.append(key)
+        read.append(_ReadFile(path.relative_to(root).as_posix(), source))
+    return read
 
 
 def _merge_options(

@@ -172,19 +172,22 @@ def test_no_files_is_clean_with_a_warning(workspace: Path, capsys) -> None:
     assert "no Python files" in err
 
 
-def test_cache_dir_flag_and_env(workspace: Path, capsys, monkeypatch) -> None:
+def test_cache_dir_flag_and_env(workspace: Path, capsys, monkeypatch, tmp_path: Path) -> None:
     write(workspace / "a.py", "# FAULT SG201\n")
     lint(capsys, "--cache-dir", "c1")
     assert (workspace / "c1" / "CACHEDIR.TAG").exists()
     monkeypatch.setenv("STACKGUARD_CACHE_DIR", str(workspace / "c2"))
     lint(capsys)
     assert (workspace / "c2" / "CACHEDIR.TAG").exists()
-    assert not (workspace / ".stackguard_cache").exists()
     monkeypatch.delenv("STACKGUARD_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     lint(capsys, "--no-cache")
-    assert not (workspace / ".stackguard_cache").exists()
+    assert not (tmp_path / "xdg").exists()
     lint(capsys)
-    assert (workspace / ".stackguard_cache" / "CACHEDIR.TAG").exists()
+    # by default the cache lives in the user's cache directory, never in the project
+    assert not (workspace / ".stackguard_cache").exists()
+    [folder] = (tmp_path / "xdg" / "stackguard" / "projects").iterdir()
+    assert (folder / "CACHEDIR.TAG").exists()
 
 
 def test_rules_catalog(capsys) -> None:

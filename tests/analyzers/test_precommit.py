@@ -125,5 +125,6 @@ def test_hook_fails_on_a_fault_and_passes_once_fixed(tmp_path: Path) -> None:
     output = passed.stdout + passed.stderr
     assert passed.returncode == 0, output
     assert "Passed" in output, output
-    # the hook's cache lives in the project, and git ignores it by itself
-    assert (project / ".stackguard_cache" / ".gitignore").read_text().endswith("*\n")
+    # the hook's cache lives in the user's cache directory, not in the project
+    assert not (project / ".stackguard_cache").exists()
+    assert list((Path(os.environ["XDG_CACHE_HOME"]) / "stackguard" / "projects").iterdir())

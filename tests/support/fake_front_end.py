@@ -1,11 +1,12 @@
 """A stand-in for ``analyzers.project`` in unit tests of the layers around it.
 
-It honours the front end's contract (picklable summaries that are a pure
-function of (path, bytes); ``analyze`` links them and returns Findings) with a
-trivial "analysis": a line containing ``FAULT SGxxx`` is a finding of that
-rule spanning that line and, with ``FAULT SGxxx+N``, the N lines after it. A
-file holding ``import nothing(`` is a parse error (SG000). It counts its
-calls so tests can prove what the runner did (or did not) ask for.
+It honours the front end's contract (summaries that are a pure function of
+(path, bytes) and round-trip through ``dump_summary``/``load_summary`` as data;
+``analyze`` links them and returns Findings) with a trivial "analysis": a line
+containing ``FAULT SGxxx`` is a finding of that rule spanning that line and,
+with ``FAULT SGxxx+N``, the N lines after it. A file holding ``import
+nothing(`` is a parse error (SG000). It counts its calls so tests can prove
+what the runner did (or did not) ask for.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import msgpack
 
 from analyzers.findings import Finding
 from policypack.rules import rule_by_code_or_name
@@ -32,6 +35,15 @@ _FAULT = re.compile(rb"FAULT (SG\d{3})(?:\+(\d+))?")
 class FileSummary:
     path: str
     faults: tuple[tuple[str, int, int, int], ...]  # (code, line, column, extra lines)
+
+
+def dump_summary(summary: FileSummary) -> bytes:
+    return msgpack.packb([summary.path, [list(fault) for fault in summary.faults]])
+
+
+def load_summary(data: bytes) -> FileSummary:
+    path, faults = msgpack.unpackb(data)
+    return FileSummary(path, tuple(tuple(fault) for fault in faults))
 
 
 def reset() -> None:

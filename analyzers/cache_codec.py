@@ -1,0 +1,230 @@
+"""What the cache stores: file summaries and findings as plain data, never pickles.
+
+A cache entry is read back on a later run, possibly after someone else had a
+chance to write it. Pickle (and marshal) can rebuild arbitrary objects, so a
+planted entry could run code. This codec writes only MessagePack values
+(lists, maps, strings, numbers) and reads them back into a closed set of
+frozen dataclasses (the summary and IR types), so the worst a corrupt entry
+can do is fail to decode, which the cache treats as a miss.
+
+Shape: every MessagePack array is ``[tag, ...]``. A dataclass instance is
+``[tag, field, ...]`` with the tag its index in ``_TYPES``; the tags after
+those mark a tuple, a frozenset, or a literal MessagePack can't hold (a big
+int, a complex, a string with lone surrogates, ``...``). Maps keep string
+keys. A node the summary holds more than once is written once and referred to
+by number afterwards, as pickle's memo does, so shared subtrees stay shared.
+
+Decoding runs in msgpack's C unpacker: ``list_hook`` turns each array into
+its value as soon as it is complete (children first), so no Python-level walk
+over the tree is needed; that keeps a cached run close to pickle's speed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+import msgpack
+
+from analyzers.extract import ir, summary
+from analyzers.findings import Finding
+from policypack.rules.base import Severity
+
+# Every type an entry may hold, in a fixed order: the order is the format, so
+# any change here (or to a type's fields) bumps ``analyzers.project.SUMMARY_FORMAT_VERSION``,
+# which is part of every cache key.
+_TYPES: tuple[type, ...] = (
+    ir.Lit, ir.Seq, ir.Star, ir.MapDisplay, ir.FormatPart, ir.FStr, ir.BinOp, ir.UnaryOp, ir.BoolOp,
+    ir.Compare, ir.IfElse, ir.Attr, ir.Subscript, ir.Slice, ir.Call, ir.Lambda, ir.Comprehension,
+    ir.Binding, ir.Global, ir.Param, ir.LambdaParam, ir.SelfRef, ir.SuperRef, ir.ImportModule,
+    ir.ImportFrom, ir.ClassRef, ir.FunctionRef, ir.Alternatives, ir.Element, ir.Mutated, ir.Stored,
+    ir.AfterLoop, ir.Opaque,
+    summary.Span, summary.ParseProblem, summary.CallSite, summary.ReturnPath, summary.FunctionInfo,
+    summary.LoopInfo, summary.MethodInfo, summary.ClassInfo, summary.FileSummary,
+)
+_FIELDS: tuple[tuple[str, ...], ...] = tuple(tuple(f.name for f in dataclasses.fields(cls)) for cls in _TYPES)
+_TAG = {cls: index for index, cls in enumerate(_TYPES)}
+# Tags of values that are not dataclasses come after the dataclass tags.
+_TUPLE = len(_TYPES)
+_FROZENSET = _TUPLE + 1
+_COMPLEX = _TUPLE + 2
+_BIG_INT = _TUPLE + 3
+_ODD_STR = _TUPLE + 4  # lone surrogates (from "\ud800" escapes): not valid UTF-8
+_ELLIPSIS = _TUPLE + 5
+_SHARED = _TUPLE + 6  # [_SHARED, value]: remember the value for later _REFs
+_REF = _TUPLE + 7  # [_REF, n]: the n-th shared value, counted in the order they complete
+_INT_RANGE = (-(2**63), 2**64 - 1)
+_SEVERITY = {severity.value: severity for severity in Severity}
+
+
+class DecodeError(ValueError):
+    """The data is not something this version wrote."""
+
+
+class EncodeError(ValueError):
+    """The value holds something the format can't carry (then it is just not cached)."""
+
+
+def dumps(value: summary.FileSummary) -> bytes:
+    counts: dict[int, int] = {}
+    _count_nodes(value, counts)
+    shared = {key for key, count in counts.items() if count > 1}
+    try:
+        return msgpack.packb(_Encoder(shared).encode(value), use_bin_type=True)
+    except (TypeError, ValueError, OverflowError, RecursionError) as error:
+        raise EncodeError(f"cannot encode this summary ({type(error).__name__})") from None
+
+
+def loads(data: bytes) -> summary.FileSummary:
+    """Decode what :func:`dumps` wrote; raise DecodeError for anything else."""
+    value = _unpack(data, _Decoder().hook)
+    if not isinstance(value, summary.FileSummary):
+        raise DecodeError("not a file summary")
+    return value
+
+
+def dump_findings(findings: list[Finding]) -> bytes:
+    rows = [
+        [f.code, f.name, f.severity.value, f.path, f.line, f.column, f.end_line, f.end_column, f.message, f.subject]
+        for f in findings
+    ]
+    try:
+        return msgpack.packb(rows, use_bin_type=True)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise EncodeError(f"cannot encode these findings ({type(error).__name__})") from None
+
+
+def load_findings(data: bytes) -> list[Finding]:
+    """The inverse of :func:`dump_findings`, checking every field's type."""
+    rows = _unpack(data, None)
+    if not isinstance(rows, list):
+        raise DecodeError("not a list of findings")
+    findings = []
+    for row in rows:
+        if not (isinstance(row, list) and len(row) == 10):
+            raise DecodeError("not a finding")
+        code, name, severity, path, line, column, end_line, end_column, message, subject = row
+        texts = (code, name, path, message, subject)
+        numbers = (line, column, end_line, end_column)
+        if not all(type(text) is str for text in texts) or not all(type(n) is int for n in numbers):
+            raise DecodeError("not a finding")
+        if severity not in _SEVERITY:
+            raise DecodeError("unknown severity")
+        findings.append(Finding(code, name, _SEVERITY[severity], path, line, column, end_line, end_column,
+                                message, subject))
+    return findings
+
+
+def _unpack(data: bytes, hook: Any) -> Any:
+    try:
+        if hook is None:
+            return msgpack.unpackb(data, raw=False, strict_map_key=True)
+        return msgpack.unpackb(data, list_hook=hook, raw=False, strict_map_key=True)
+    except DecodeError:
+        raise
+    except Exception as error:  # msgpack raises several types of its own for malformed data
+        raise DecodeError(type(error).__name__) from None
+
+
+def _count_nodes(value: Any, counts: dict[int, int]) -> None:
+    """How often each dataclass node is reached: shared ones are written once."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind in _TAG:
+            key = id(item)
+            counts[key] = counts.get(key, 0) + 1
+            if counts[key] == 1:
+                stack.extend(getattr(item, name) for name in _FIELDS[_TAG[kind]])
+        elif kind in (tuple, list, frozenset):
+            stack.extend(item)
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+
+
+class _Encoder:
+    def __init__(self, shared: set[int]) -> None:
+        self._shared = shared
+        self._written: dict[int, int] = {}
+
+    def encode(self, value: Any) -> Any:
+        kind = type(value)
+        tag = _TAG.get(kind)
+        if tag is not None:
+            key = id(value)
+            if key in self._written:
+                return [_REF, self._written[key]]
+            node = [tag, *(self.encode(getattr(value, name)) for name in _FIELDS[tag])]
+            if key in self._shared:
+                # Numbered when complete, as the decoder's hook sees it: children first.
+                self._written[key] = len(self._written)
+                return [_SHARED, node]
+            return node
+        if value is None or kind in (bool, float, bytes):
+            return value
+        if kind is str:
+            return value if _is_utf8(value) else [_ODD_STR, value.encode("utf-8", "surrogatepass")]
+        if kind is int:
+            return value if _INT_RANGE[0] <= value <= _INT_RANGE[1] else [_BIG_INT, str(value)]
+        if kind is tuple:
+            return [_TUPLE, *(self.encode(item) for item in value)]
+        if kind is frozenset:
+            return [_FROZENSET, *(self.encode(item) for item in value)]
+        if isinstance(value, Mapping):
+            if not all(type(name) is str for name in value):
+                raise TypeError("a mapping with keys other than strings")
+            return {name: self.encode(item) for name, item in value.items()}
+        if kind is complex:
+            return [_COMPLEX, value.real, value.imag]
+        if value is Ellipsis:
+            return [_ELLIPSIS]
+        raise TypeError(f"cannot encode {kind.__name__}")
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class _Decoder:
+    """``list_hook`` for the unpacker: every array, once its items are decoded."""
+
+    def __init__(self) -> None:
+        self._shared: list[Any] = []
+
+    def hook(self, node: list[Any]) -> Any:
+        tag = node[0]
+        if type(tag) is not int or tag < 0:
+            raise DecodeError("untagged array")
+        if tag < _TUPLE:
+            names = _FIELDS[tag]
+            if len(node) != len(names) + 1:
+                raise DecodeError("a node with the wrong number of fields")
+            # As pickle does: fill the instance's dict directly; a frozen
+            # dataclass's __init__ would go through object.__setattr__ per field.
+            instance = object.__new__(_TYPES[tag])
+            instance.__dict__.update(zip(names, node[1:], strict=True))
+            return instance
+        if tag == _TUPLE:
+            return tuple(node[1:])
+        if tag == _SHARED:
+            self._shared.append(node[1])
+            return node[1]
+        if tag == _REF:
+            return self._shared[node[1]]
+        if tag == _FROZENSET:
+            return frozenset(node[1:])
+        if tag == _COMPLEX:
+            return complex(node[1], node[2])
+        if tag == _BIG_INT:
+            return int(node[1])
+        if tag == _ODD_STR:
+            return node[1].decode("utf-8", "surrogatepass")
+        if tag == _ELLIPSIS:
+            return ...
+        raise DecodeError("unknown tag")
