@@ -252,11 +252,17 @@ def _lint(args: argparse.Namespace) -> int:
     )
     text = reporters.renderer(args.format)(report)
     if output is None:
+        if args.format != "text":
+            # The other formats are UTF-8 by their specs (JSON, SARIF, the XML declaration), whatever
+            # the locale; text follows the terminal, degrading to backslash escapes (main()).
+            with contextlib.suppress(AttributeError, ValueError):
+                sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")  # type: ignore[union-attr]
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
         try:
-            output.write_text(text, encoding="utf-8")
+            # Reporters escape what UTF-8 can't hold; backslashreplace only guards against a slip.
+            output.write_text(text, encoding="utf-8", errors="backslashreplace")
         except OSError as error:
             raise UsageError(f"--output {args.output}: cannot write ({error.strerror})") from None
     if args.exit_zero:

@@ -26,7 +26,9 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         key = "\x1f".join((self.code, self.path, self.subject or str(self.line), self.message))
-        return hashlib.sha256(key.encode()).hexdigest()[:32]
+        # surrogatepass: a non-UTF-8 file name (or a lone surrogate in a string literal)
+        # hashes its own code points, the same every run; valid text hashes as before.
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)

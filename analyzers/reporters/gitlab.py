@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from analyzers.reporters import Report
+from analyzers.reporters.escaping import utf8_safe
 
 # error: AWS rejects or the API never works; warning: advisory; info: housekeeping.
 _SEVERITY = {"error": "critical", "warning": "minor", "info": "info"}
@@ -19,11 +20,11 @@ def render(report: Report) -> str:
         {
             "type": "issue",
             "check_name": f"{finding.code} {finding.name}",
-            "description": finding.message,
+            "description": utf8_safe(finding.message),
             "severity": _SEVERITY[finding.severity.value],
             "fingerprint": finding.fingerprint,
             "location": {
-                "path": report.path_from_source_root(finding),
+                "path": utf8_safe(report.path_from_source_root(finding)),
                 "lines": {"begin": finding.line, "end": finding.end_line},
             },
         }

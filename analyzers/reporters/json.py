@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from analyzers.reporters import Report
+from analyzers.reporters.escaping import utf8_safe
 
 
 def render(report: Report) -> str:
@@ -19,12 +20,12 @@ def render(report: Report) -> str:
                 "code": finding.code,
                 "name": finding.name,
                 "severity": finding.severity.value,
-                "path": finding.path,
+                "path": utf8_safe(finding.path),  # non-UTF-8 bytes as \xNN (escaping.py)
                 "line": finding.line,
                 "column": finding.column,
                 "end_line": finding.end_line,
                 "end_column": finding.end_column,
-                "message": finding.message,
+                "message": utf8_safe(finding.message),
                 "fingerprint": finding.fingerprint,
             }
             for finding in report.findings

@@ -4,6 +4,8 @@ One ``<testsuite name="stackguard">``; each finding is a failing ``<testcase>``
 (classname = the file, name = code, rule and line), and each checked file with
 no finding is one passing ``<testcase>``, so a clean run still shows what was
 checked. ``failures`` counts every finding shown, whatever ``--fail-on`` says.
+Text from the linted repository is escaped where XML 1.0 can't hold it, and the
+failure body is the text format's one-line form (escaping.py).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from analyzers.reporters import Report, message_without_code
+from analyzers.reporters.escaping import xml_attribute
+from analyzers.reporters.text import finding_line
 
 
 def render(report: Report) -> str:
@@ -30,25 +34,23 @@ def render(report: Report) -> str:
     ET.SubElement(properties, "property", name="version", value=report.tool_version)
     ET.SubElement(properties, "property", name="fail-on", value=report.fail_on.value)
     for finding in report.findings:
+        path = xml_attribute(finding.path)
         case = ET.SubElement(
             suite,
             "testcase",
-            classname=finding.path,
+            classname=path,
             name=f"{finding.code} {finding.name} (line {finding.line}, column {finding.column})",
-            file=finding.path,
+            file=path,
             line=str(finding.line),
         )
         failure = ET.SubElement(
             case,
             "failure",
-            message=message_without_code(finding),
+            message=xml_attribute(message_without_code(finding)),
             type=f"{finding.code} {finding.severity.value}",
         )
-        failure.text = (
-            f"{finding.path}:{finding.line}:{finding.column}: {finding.code} "
-            f"[{finding.severity.value}] {message_without_code(finding)}"
-        )
-    for path in clean_files:
+        failure.text = finding_line(finding)
+    for path in map(xml_attribute, clean_files):
         ET.SubElement(suite, "testcase", classname=path, name="stackguard", file=path)
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -1,15 +1,14 @@
-"""A Markdown table, for pull request comments and job summaries."""
+"""A Markdown table, for pull request comments and job summaries.
+
+Paths and messages come from the linted repository, so each is one code span
+(escaping.markdown_code): links, images, HTML and @mentions in it stay inert,
+and it can't break the table.
+"""
 
 from __future__ import annotations
 
 from analyzers.reporters import Report, count_phrase, message_without_code
-
-
-def _cell(text: str) -> str:
-    """One table cell: no line breaks, no column breaks, no emphasis or HTML from the message."""
-    for char in ("\\", "|", "*", "_", "`"):
-        text = text.replace(char, "\\" + char)
-    return text.replace("<", "&lt;").replace("\r", " ").replace("\n", " ")
+from analyzers.reporters.escaping import markdown_code
 
 
 def _files(count: int) -> str:
@@ -30,7 +29,7 @@ def render(report: Report) -> str:
     for finding in report.findings:
         lines.append(
             f"| {finding.severity.value} | {finding.code} | {finding.name} | "
-            f"{_cell(finding.path)}:{finding.line}:{finding.column} | "
-            f"{_cell(message_without_code(finding))} |"
+            f"{markdown_code(f'{finding.path}:{finding.line}:{finding.column}')} | "
+            f"{markdown_code(message_without_code(finding))} |"
         )
     return "\n".join(lines) + "\n"

@@ -3,8 +3,10 @@
 https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
 Artifact URIs are relative to ``%SRCROOT%`` (the git work tree holding the
 CWD, given in ``originalUriBaseIds``); regions are 1-based with an exclusive
-end column, counted in code points. Rule descriptors, including ``help``, are
-rendered from the rule catalog, the one place the docs live.
+end column, counted in code points. A URI percent-encodes the file name's real
+bytes, so a non-UTF-8 name still points at its file (escaping.py). Rule
+descriptors, including ``help``, are rendered from the rule catalog, the one
+place the docs live.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from urllib.parse import quote
 
 from analyzers.findings import Finding
 from analyzers.reporters import Report
+from analyzers.reporters.escaping import original_bytes, utf8_safe
 from policypack.rules import all_rules
 from policypack.rules.base import Rule
 
@@ -73,7 +76,8 @@ def _plain_text(text: str) -> str:
 def _location(report: Report, finding: Finding) -> dict[str, Any]:
     path = report.path_from_source_root(finding)
     outside_root = path.startswith("/")
-    artifact = {"uri": "file://" + quote(path)} if outside_root else {"uri": quote(path), "uriBaseId": SRCROOT}
+    uri = quote(original_bytes(path))
+    artifact = {"uri": "file://" + uri} if outside_root else {"uri": uri, "uriBaseId": SRCROOT}
     end_line = max(finding.end_line, finding.line)
     end_column = finding.end_column
     if end_line == finding.line and end_column <= finding.column:
@@ -99,7 +103,7 @@ def render(report: Report) -> str:
         result: dict[str, Any] = {
             "ruleId": finding.code,
             "level": _LEVEL[finding.severity.value],
-            "message": {"text": finding.message},
+            "message": {"text": utf8_safe(finding.message)},
             "locations": [_location(report, finding)],
             "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         }

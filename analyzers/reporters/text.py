@@ -1,10 +1,24 @@
-"""Ruff-style text: ``path:line:col: SG201 [error] message`` and a summary line."""
+"""Ruff-style text: ``path:line:col: SG201 [error] message`` and a summary line.
+
+Paths and messages come from the linted repository: they are shown with control
+characters escaped, and a path never lets a line start with ``::`` (escaping.py).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 
+from analyzers.findings import Finding
 from analyzers.reporters import Report, count_phrase, message_without_code
+from analyzers.reporters.escaping import line_start_path, printable
+
+
+def finding_line(finding: Finding) -> str:
+    """One finding as one line (also JUnit's failure body)."""
+    return (
+        f"{line_start_path(finding.path)}:{finding.line}:{finding.column}: {finding.code} "
+        f"[{finding.severity.value}] {printable(message_without_code(finding))}"
+    )
 
 
 def render(report: Report) -> str:
@@ -15,11 +29,7 @@ def render(report: Report) -> str:
         for (code, severity, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
             lines.append(f"{count:>{width}}\t{code}\t[{severity}] {name}")
     else:
-        for finding in report.findings:
-            lines.append(
-                f"{finding.path}:{finding.line}:{finding.column}: {finding.code} "
-                f"[{finding.severity.value}] {message_without_code(finding)}"
-            )
+        lines.extend(finding_line(finding) for finding in report.findings)
     if not report.quiet:
         if report.findings:
             lines.append(f"Found {count_phrase(report.findings)}.")

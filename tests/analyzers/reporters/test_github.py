@@ -1,5 +1,5 @@
 from analyzers.reporters import renderer
-from analyzers.reporters.github import escape_data, escape_property
+from analyzers.reporters.escaping import workflow_data, workflow_property
 
 
 def test_workflow_commands(make_report) -> None:
@@ -16,6 +16,6 @@ def test_workflow_commands(make_report) -> None:
 
 
 def test_escaping() -> None:
-    assert escape_data("100%\r\n") == "100%25%0D%0A"
-    assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
+    assert workflow_data("100%\r\n") == "100%25%0D%0A"
+    assert workflow_property("a:b,c%") == "a%3Ab%2Cc%25"
     assert renderer("github").__module__ == "analyzers.reporters.github"
