@@ -161,3 +161,24 @@ def test_symlink_loops_end_and_the_one_leaving_the_project_is_reported_once(layo
     looping = stackguard("a.py", cwd=layout)
     assert (looping.returncode, looping.stderr) == (2, "stackguard: error: path not found: a.py\n")
 
+
+def test_a_config_file_that_is_a_fifo_is_an_error_not_a_hang(layout: Path) -> None:
+    os.mkfifo(layout / "lint.toml")
+    named = stackguard("--config", "lint.toml", ".", cwd=layout)
+    assert (named.returncode, named.stdout) == (2, "")
+    assert named.stderr == "stackguard: error: lint.toml: cannot read config file (not a regular file: a FIFO)\n"
+    # found while looking for the settings: it cannot be known not to hold [tool.stackguard]
+    os.rename(layout / "lint.toml", layout / "pyproject.toml")
+    found = stackguard(".", cwd=layout)
+    assert (found.returncode, found.stderr) == (
+        2, "stackguard: error: pyproject.toml: cannot read config file (not a regular file: a FIFO)\n")
+
+
+def test_the_settings_behind_a_directory_link_leaving_the_project_are_not_read(layout: Path) -> None:
+    # Read, they would change the gate: here they would hide the very finding about the link.
+    outside = layout.parent.parent / "outside" / "lib"
+    (outside / "pyproject.toml").write_text('[tool.stackguard]\nignore = ["SG002"]\n')
+    os.symlink("../../outside/lib", layout / "lib")
+    done = stackguard("--format", "json", "lib", cwd=layout)
+    assert done.returncode == 0
+    assert findings(done) == [("lib", "SG002", "info")]
