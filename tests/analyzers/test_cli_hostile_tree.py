@@ -95,6 +95,9 @@ def test_a_file_link_leaving_the_project_is_reported_never_read(layout: Path, fm
     assert done.returncode == 1  # the SG101 warning; the links are info
     assert MARKER not in done.stdout + done.stderr
     assert "SG002" in done.stdout
+    # every format names the link, never where it points
+    assert "relative.py" in done.stdout and "absolute.py" in done.stdout
+    assert "secret.txt" not in done.stdout + done.stderr
 
 
 def test_file_links_leaving_the_project_are_info_findings(layout: Path) -> None:
