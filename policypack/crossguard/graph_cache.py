@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pulumi_policy import PolicyResource
 from pulumi_policy import policy as _policy_module
 
+from policypack.crossguard import results
 from policypack.crossguard.adapter import to_graph
 from policypack.graph import ResourceGraph
 
@@ -40,8 +41,11 @@ def install() -> None:
 
     def analyze_stack(self, request, context):
         _state.active, _state.graph = True, None
+        results.begin()
         try:
-            return original(self, request, context)
+            response = original(self, request, context)
+            results.finish(request, response)  # the violations as data, when a results file is set
+            return response
         finally:
             _state.active, _state.graph = False, None
 
