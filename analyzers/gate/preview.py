@@ -38,6 +38,7 @@ DEFAULT_TIMEOUT = 1800.0
 MAX_MESSAGE = 600
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _GENERIC = re.compile(r"^error: (preview failed|update failed)\s*$")
+_EXCEPTION = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Exit)(?::|$)")  # a Python traceback's last line
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,8 @@ def _has_mandatory(results: Path) -> bool:
 def engine_message(output: str) -> str:
     """The engine's own error lines, as one escaped line (it may quote repository text)."""
     lines = [_ANSI.sub("", line).strip() for line in output.splitlines()]
-    errors = [line for line in lines if line.lower().startswith("error:") and not _GENERIC.match(line)]
+    errors = [line for line in lines
+              if (line.lower().startswith("error:") and not _GENERIC.match(line)) or _EXCEPTION.match(line)]
     chosen = errors or [line for line in lines if line][-3:] or ["no output"]
     text = printable(" / ".join(dict.fromkeys(chosen)))
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "…"
