@@ -169,3 +169,15 @@ def test_markdown_summary_counts_suppressions_and_links_rule_docs(project: Path,
     assert "- 1 suppressions not applied (1 expired)" in out
     assert "| [SG101](https://docs.example/stackguard/rules.md#sg101-resource-outside-component) " \
            "resource-outside-component | warning | 2 | 0 |" in out
+
+
+def test_the_gate_stays_lean_without_preview(project: Path) -> None:
+    """Runtime results read and every report written, without importing the pack's packages."""
+    from tests.analyzers.test_cli_real import imported, stackguard
+
+    (project / "r.json").write_text(results_json("advisory"), encoding="utf-8")
+    formats = ("sarif", "junit", "gitlab", "json", "markdown")
+    reports = [arg for name in formats for arg in ("--report", f"{name}:o.{name}")]
+    done = stackguard("check", "--no-cache", ".", "--runtime-results", "r.json", *reports, cwd=project)
+    assert done.returncode == 1, done.stderr
+    assert imported(done) <= {"libcst"}
