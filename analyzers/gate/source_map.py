@@ -48,9 +48,16 @@ class SourceIndex:
 
     def __init__(self, sites: Sequence[ResourceSite]) -> None:
         self.sites = list(sites)
-        self._by_type: dict[str, list[int]] = {}
+        # Literal names are looked up directly; only patterns are matched one by one, so many
+        # violations against many sites stay cheap.
+        self._exact: dict[tuple[str, str], list[int]] = {}
+        self._patterns: dict[str, list[int]] = {}
         for position, site in enumerate(self.sites):
-            self._by_type.setdefault(site.type, []).append(position)
+            exact = site.exact_name
+            if exact is not None:
+                self._exact.setdefault((site.type, exact), []).append(position)
+            else:
+                self._patterns.setdefault(site.type, []).append(position)
 
     def map(self, violation: RuntimeViolation) -> Mapping:
         found = self._locate(violation.urn, violation.parent)
@@ -64,10 +71,10 @@ class SourceIndex:
         return found
 
     def _locate(self, urn: Urn, parent: Urn | None) -> Mapping:
-        candidates = [
-            position for position in self._by_type.get(urn.type, ())
+        candidates = [*self._exact.get((urn.type, urn.name), ()), *(
+            position for position in self._patterns.get(urn.type, ())
             if name_matches(self.sites[position].name, urn.name)
-        ]
+        )]
         if not candidates:
             return Mapping(UNMAPPED)
         scores = {position: self._agreement(position, urn, parent) for position in candidates}

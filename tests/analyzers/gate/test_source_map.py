@@ -221,3 +221,19 @@ def test_a_resource_of_a_component_the_analyzer_cannot_see_into_maps_to_the_comp
     found = index.map(violation("urn:pulumi:dev::p::awsx:ec2:Vpc$aws:ec2/vpc:Vpc::net",
                                 "urn:pulumi:dev::p::awsx:ec2:Vpc::net"))
     assert found.status == MAPPED and found.site.line == 5 and found.via_parent is found.site
+
+
+def test_mapping_many_violations_stays_linear() -> None:
+    import time
+
+    def run(size: int) -> float:
+        sites = [site(line, BUCKET, f"bucket-{line}") for line in range(1, size + 1)]
+        sites += [site(size + 1 + k, BUCKET, f"p{k}-", None) for k in range(20)]
+        index = SourceIndex(sites)
+        violations = [violation(f"urn:pulumi:dev::p::{BUCKET}::bucket-{n}") for n in range(1, size + 1)]
+        started = time.process_time()
+        assert all(index.map(v).status == MAPPED for v in violations)
+        return time.process_time() - started
+
+    small, large = run(2000), run(6000)
+    assert large < 6 * small + 0.5 and large < 10
