@@ -129,6 +129,3 @@ def counts(findings: Sequence[GateFinding]) -> dict[str, int]:
         result["both" if both else (RUNTIME if RUNTIME in finding.detectors else STATIC)] += 1
     return result
 
-
-__all__ = ["AMBIGUOUS", "MAPPED", "RUNTIME", "STATIC", "UNMAPPED", "GateFinding", "counts", "from_static", "merge",
-           "runtime_finding"]

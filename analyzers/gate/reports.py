@@ -20,7 +20,7 @@ from pathlib import Path
 from analyzers import reporters
 from analyzers.gate.baseline import Key
 from analyzers.gate.errors import GateError
-from analyzers.gate.merge import RUNTIME, STATIC, GateFinding
+from analyzers.gate.merge import RUNTIME, STATIC, GateFinding, counts
 from analyzers.reporters import Report, count_phrase, message_without_code
 from analyzers.reporters.escaping import line_start_path, printable, utf8_safe
 from policypack.rules import rule_by_code_or_name
@@ -163,6 +163,9 @@ def context_phrases(report: GateReport) -> list[str]:
         phrases.append(f"runtime: {runtime.violations} violations from {printable(runtime.source)}, "
                        f"{runtime.mapped} mapped to source, {runtime.ambiguous} ambiguous, "
                        f"{runtime.unmapped} unmapped")
+        found = counts([f for f in report.findings if isinstance(f, GateFinding)])
+        phrases.append(f"new findings by detector: {found['both']} static and runtime, {found['static']} static "
+                       f"only, {found['runtime']} runtime only")
     return phrases
 
 
