@@ -66,6 +66,8 @@ class Config:
     force_exclude: bool = False
     cache_dir: Path | None = None
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code → option → value
+    require_reason: bool = False  # a noqa comment without "-- why" does not apply
+    unsuppressible: tuple[str, ...] = ()  # selectors of rules no noqa comment or baseline can silence
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -179,6 +181,8 @@ _KEYS = (
     "force-exclude",
     "cache-dir",
     "options",
+    "require-reason",
+    "unsuppressible",
 )
 
 
@@ -222,6 +226,10 @@ def _parse(table: Mapping[str, Any], path: Path, label: str) -> Config:
     if not isinstance(force_exclude, bool):
         raise ConfigError(f"{where} force-exclude must be true or false")
 
+    require_reason = table.get("require-reason", False)
+    if not isinstance(require_reason, bool):
+        raise ConfigError(f"{where} require-reason must be true or false")
+
     cache_dir = None
     if "cache-dir" in table:
         if not isinstance(table["cache-dir"], str) or not table["cache-dir"]:
@@ -262,6 +270,8 @@ def _parse(table: Mapping[str, Any], path: Path, label: str) -> Config:
         force_exclude=force_exclude,
         cache_dir=cache_dir,
         options=options,
+        require_reason=require_reason,
+        unsuppressible=selectors("unsuppressible") if "unsuppressible" in table else (),
     )
 
 

@@ -24,7 +24,7 @@ import gc
 import importlib
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
@@ -39,6 +39,7 @@ from analyzers.discovery import DEFAULT_EXCLUDES, Excludes, collect, glob_matche
 from analyzers.findings import Finding
 from analyzers.reading import FileTooLarge, read_regular_file
 from analyzers.selection import SelectionLayer, enabled_codes, resolve, severity_overrides
+from analyzers.suppressions import SuppressionPolicy
 from policypack.rules import rule_by_code_or_name
 from policypack.rules.base import Severity
 
@@ -62,6 +63,24 @@ class RunOptions:
     cache_dir: Path | None = None  # --cache-dir
     force_exclude: bool = False
     jobs: int | None = None  # worker processes for parsing; None = one per CPU
+    # The CI gate's hook: given every project's resource index, findings to add before
+    # selection and suppressions apply (runtime violations mapped to source lines).
+    extra_findings: Callable[[Sequence[ProjectIndex]], ExtraFindings] | None = None
+
+
+@dataclass(frozen=True)
+class ProjectIndex:
+    """One analysed project's resource construction sites (``extract.resource_sites``)."""
+
+    root: str  # the project directory, relative to the CWD ("." for the CWD itself)
+    name: str  # the ``name:`` of its Pulumi.yaml (the directory's name without one)
+    sites: Sequence[Any]  # ResourceSite, paths relative to the CWD
+
+
+@dataclass(frozen=True)
+class ExtraFindings:
+    findings: Sequence[Finding]  # paths relative to the CWD
+    paths: Sequence[str] = ()  # files they may be on that a run doesn't read (a Pulumi.yaml)
 
 
 @dataclass
@@ -73,6 +92,8 @@ class RunResult:
     cache_hits: int = 0
     suppressed: int = 0
     notes: list[str] = field(default_factory=list)  # warnings for the user (stderr), one line each
+    suppressed_with_reason: int = 0
+    refused_suppressions: dict[str, int] = field(default_factory=dict)  # why a noqa comment did not apply → count
 
 
 def load_front_end() -> ModuleType:
@@ -144,6 +165,7 @@ class _Filter:
         self.base = config.root or cwd
         self.cwd = cwd
         self.per_file = [(pattern, _codes(selectors)) for pattern, selectors in config.per_file_ignores]
+        self.suppression = SuppressionPolicy(config.require_reason, _codes(config.unsuppressible))
 
     def runs(self, code: str, path: str) -> bool:
         if code not in self.enabled or (code in self.severity and self.severity[code] is None):
@@ -219,26 +241,47 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
             raw.append(escaping_link_finding(_cwd_relative(link, cwd)))
 
     options_by_code = _merge_options(config.options, options.cli_options)
+    indexes: list[ProjectIndex] = []
     for root, group in sorted(files.groups.items()):
         read = _read_group(root, group, files.reported, cwd, result, raw, sources)
-        for finding in _project_findings(front_end, cache, read, options_by_code, options.jobs, result):
+        on_summaries = None
+        if options.extra_findings is not None:
+            def on_summaries(summaries: list[Any], root: Path = root) -> None:
+                indexes.append(_project_index(front_end, root, summaries, cwd))
+        for finding in _project_findings(front_end, cache, read, options_by_code, options.jobs, result,
+                                         on_summaries):
             raw.append(replace(finding, path=_cwd_relative(root / finding.path, cwd)))
     if cache is not None and cache.writes:
         cache.prune()
 
     reported = set(reported_paths) | shown_problems
-    kept, suppressed = _finish([f for f in raw if f.path in reported], sources, rules)
-    result.findings, result.suppressed = kept, suppressed
+    if options.extra_findings is not None:
+        extra = options.extra_findings(indexes)
+        raw.extend(extra.findings)
+        reported.update(extra.paths)
+    split = _finish([f for f in raw if f.path in reported], sources, rules)
+    result.findings, result.suppressed = split.kept, len(split.suppressed)
+    result.suppressed_with_reason, result.refused_suppressions = split.with_reason, split.refused
     reported_paths.sort()
     return result
 
 
-def _finish(findings: Sequence[Finding], sources: Mapping[str, bytes], rules: _Filter) -> tuple[list[Finding], int]:
-    """Selection, per-file-ignores and severity, then # noqa (and SG001 for unused codes)."""
+def _project_index(front_end: ModuleType, root: Path, summaries: list[Any], cwd: Path) -> ProjectIndex:
+    sites = [replace(site, path=_cwd_relative(root / site.path, cwd))
+             for site in front_end.resource_sites(summaries, project=front_end.project_name(root))]
+    return ProjectIndex(_cwd_relative(root, cwd), front_end.project_name(root), sites)
+
+
+def _finish(
+    findings: Sequence[Finding], sources: Mapping[str, bytes], rules: _Filter
+) -> suppressions.SuppressionResult:
+    """Selection, per-file-ignores and severity, then # noqa (and SG001 for unused codes);
+    ``kept`` of the result is sorted and holds the SG001 findings."""
     visible = [rules.adjust(finding) for finding in findings if rules.runs(finding.code, finding.path)]
-    split = suppressions.apply(visible, sources, rules.runs)
+    split = suppressions.apply(visible, sources, rules.runs, rules.suppression)
     extra = [rules.adjust(f) for f in split.unused if rules.runs(f.code, f.path)]
-    return sorted(_unique([*split.kept, *extra]), key=Finding.sort_key), len(split.suppressed)
+    split.kept = sorted(_unique([*split.kept, *extra]), key=Finding.sort_key)
+    return split
 
 
 def lint_sources(
@@ -254,7 +297,7 @@ def lint_sources(
     data = {path: text.encode() if isinstance(text, str) else text for path, text in sources.items()}
     summaries = [front_end.summarize_file(path, source) for path, source in sorted(data.items())]
     raw = list(front_end.analyze(summaries, _merge_options(config.options, {})))
-    return _finish(raw, data, _Filter(config, SelectionLayer(), Path.cwd()))[0]
+    return _finish(raw, data, _Filter(config, SelectionLayer(), Path.cwd())).kept
 
 
 def _open_cache(options: RunOptions, front_end: ModuleType, cwd: Path, notes: list[str]) -> SummaryCache | None:
@@ -284,9 +327,11 @@ def _project_findings(
     options_by_code: Mapping[str, Mapping[str, Any]],
     jobs: int | None,
     result: RunResult,
+    on_summaries: Callable[[list[Any]], None] | None = None,
 ) -> list[Finding]:
     """Phase 2's findings for one project: from the cache when no file and no option
-    changed since a run that stored them, else from the summaries."""
+    changed since a run that stored them, else from the summaries (which
+    ``on_summaries``, when given, also receives)."""
     keys = [cache.key(item.relative, item.source) for item in read] if cache else []
     project_key = ""
     if cache:
@@ -295,8 +340,12 @@ def _project_findings(
             stored = cache.get_project(project_key, load_findings)
         if stored is not None:
             result.cache_hits += len(read)
+            if on_summaries is not None:  # the findings are cached; the summaries are needed all the same
+                on_summaries(_summaries(front_end, cache, read, keys, jobs, RunResult([], [])))
             return stored
     summaries = _summaries(front_end, cache, read, keys, jobs, result)
+    if on_summaries is not None:
+        on_summaries(summaries)
     findings = list(front_end.analyze(summaries, options_by_code))
     if cache:
         cache.put_project(project_key, dump_findings, findings)

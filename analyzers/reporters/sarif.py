@@ -95,6 +95,15 @@ def _location(report: Report, finding: Finding) -> dict[str, Any]:
     }
 
 
+def _json_safe(value: Any) -> Any:
+    """Repository text inside properties, with lone surrogates escaped (escaping.py)."""
+    if isinstance(value, str):
+        return utf8_safe(value)
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(item) for item in value]
+    return value
+
+
 def render(report: Report) -> str:
     rules = [rule for rule in all_rules() if rule.static]  # what was checked, for viewers
     index = {rule.code: position for position, rule in enumerate(rules)}
@@ -109,6 +118,9 @@ def render(report: Report) -> str:
         }
         if finding.code in index:
             result["ruleIndex"] = index[finding.code]
+        extra = finding.report_properties()
+        if extra:
+            result["properties"] = {key: _json_safe(value) for key, value in extra.items()}
         results.append(result)
     driver: dict[str, Any] = {
         "name": "stackguard",

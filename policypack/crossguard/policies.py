@@ -13,7 +13,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from policypack.crossguard import graph_cache
+from policypack.crossguard import graph_cache, results
 from policypack.rules import runtime_rules
 from policypack.rules.base import Rule, Severity
 
@@ -69,5 +69,6 @@ def build_policy(rule: Rule) -> StackValidationPolicy:
 
 
 def build_policies() -> list[StackValidationPolicy]:
+    """One policy per runtime rule, then the results-file setting (results.py)."""
     graph_cache.install()
-    return [build_policy(rule) for rule in runtime_rules()]
+    return [*(build_policy(rule) for rule in runtime_rules()), results.results_policy()]
