@@ -61,8 +61,11 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "fullDescription": {"text": rule.why},
         "help": {"text": _help_text(rule), "markdown": rule.markdown()},
         "defaultConfiguration": {"level": _LEVEL[rule.severity.value]},
-        "properties": {"tags": ["pulumi", rule.name], "precision": "high"},
+        "properties": {"tags": ["pulumi", rule.name, *rule.tags], "precision": "high"},
     }
+    if rule.security_severity is not None:
+        # GitHub code scanning reads this (a string) to rank security alerts.
+        descriptor["properties"]["security-severity"] = f"{rule.security_severity:.1f}"
     docs = project_urls().get("documentation")
     if docs:
         descriptor["helpUri"] = f"{docs.rstrip('/')}/rules.md#{rule.code.lower()}-{rule.name}"

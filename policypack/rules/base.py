@@ -104,6 +104,11 @@ class Rule:
     options: tuple[Option, ...] = ()
     references: tuple[str, ...] = ()
     check: Check | None = None  # runtime rules: the check over a ResourceGraph
+    # Kinds of fault ("correctness", "security", ...) and the service, for reports that
+    # group or filter by tag (SARIF ``properties.tags``, shown by code scanning).
+    tags: tuple[str, ...] = ()
+    # CVSS-like 0.0-10.0 for security rules: code scanning ranks their alerts by it.
+    security_severity: float | None = None
 
     def __post_init__(self) -> None:
         if self.check is not None and all(o.name != IGNORE_RESOURCES.name for o in self.options):

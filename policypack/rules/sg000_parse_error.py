@@ -10,6 +10,7 @@ RULE = Rule(
     code="SG000",
     name="parse-error",
     severity=Severity.ERROR,
+    tags=("correctness",),
     detectors=_STATIC,
     summary=(
         "Reports a Python file that cannot be parsed (a syntax error, bytes that are not valid in "

@@ -44,6 +44,7 @@ RULE = Rule(
     code="SG001",
     name="unused-suppression",
     severity=Severity.INFO,
+    tags=("maintainability",),
     detectors=_STATIC,
     summary=(
         "Reports a `# noqa: SGxxx` or `# stackguard: noqa: SGxxx` comment that names a "

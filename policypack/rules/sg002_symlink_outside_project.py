@@ -15,6 +15,7 @@ RULE = Rule(
     code="SG002",
     name="symlink-outside-project",
     severity=Severity.INFO,
+    tags=("security",),
     detectors=_STATIC,
     summary=(
         "Reports a symbolic link in the linted tree (a `.py` file, or a directory) whose target "

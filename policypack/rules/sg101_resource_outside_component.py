@@ -51,6 +51,7 @@ RULE = Rule(
     code="SG101",
     name="resource-outside-component",
     severity=Severity.WARNING,
+    tags=("maintainability", "pulumi-components"),
     summary=(
         "Checks that cloud resources are created inside a `ComponentResource` rather than "
         "directly at the root of the stack."

@@ -11,6 +11,7 @@ RULE = Rule(
     code="SG102",
     name="component-missing-register-outputs",
     severity=Severity.WARNING,
+    tags=("correctness", "pulumi-components"),
     detectors=_STATIC,
     summary=(
         "Checks that every `ComponentResource` subclass calls `self.register_outputs(...)` in its "

@@ -11,6 +11,7 @@ RULE = Rule(
     code="SG103",
     name="component-child-missing-parent",
     severity=Severity.WARNING,
+    tags=("correctness", "pulumi-components"),
     detectors=_STATIC,
     summary=(
         "Checks that resources created inside a `ComponentResource` subclass pass `parent=self` "

@@ -78,6 +78,7 @@ RULE = Rule(
     code="SG201",
     name="rds-parameter-group-family-mismatch",
     severity=Severity.ERROR,
+    tags=("correctness", "rds"),
     summary=(
         "Checks that the parameter group attached to an RDS Instance, Cluster or "
         "ClusterInstance has the family of the database's engine and engine version."

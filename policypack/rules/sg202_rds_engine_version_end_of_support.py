@@ -73,6 +73,7 @@ RULE = Rule(
     code="SG202",
     name="rds-engine-version-end-of-support",
     severity=Severity.WARNING,
+    tags=("reliability", "rds"),
     summary=(
         "Checks that an RDS database's engine major version is not past, or close to, the end of "
         "RDS standard support."

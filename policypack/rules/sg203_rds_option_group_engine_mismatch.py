@@ -37,6 +37,7 @@ RULE = Rule(
     code="SG203",
     name="rds-option-group-engine-mismatch",
     severity=Severity.ERROR,
+    tags=("correctness", "rds"),
     summary=(
         "Checks that an RDS Instance's option group was made for the instance's engine and major "
         "engine version."

@@ -52,6 +52,7 @@ RULE = Rule(
     code="SG301",
     name="apigateway-lambda-permission-missing",
     severity=Severity.ERROR,
+    tags=("correctness", "apigateway", "lambda"),
     summary=(
         "Checks that every API Gateway integration calling a Lambda function (REST or HTTP "
         "Integration, OpenAPI body, HTTP API quick-create) is allowed to by an "

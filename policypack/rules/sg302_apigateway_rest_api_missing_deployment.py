@@ -38,6 +38,7 @@ RULE = Rule(
     code="SG302",
     name="apigateway-rest-api-missing-deployment",
     severity=Severity.ERROR,
+    tags=("correctness", "apigateway"),
     summary=(
         "Checks that a REST API (v1) with methods or an OpenAPI body has an "
         "`aws.apigateway.Deployment`."

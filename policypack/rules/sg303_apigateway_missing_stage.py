@@ -64,6 +64,7 @@ RULE = Rule(
     code="SG303",
     name="apigateway-missing-stage",
     severity=Severity.ERROR,
+    tags=("correctness", "apigateway"),
     summary=(
         "Checks that a REST API with routes or a deployment has an `aws.apigateway.Stage`, and "
         "that an HTTP/WebSocket API has an `aws.apigatewayv2.Stage` (quick-create APIs excepted)."

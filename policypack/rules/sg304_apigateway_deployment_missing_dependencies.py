@@ -75,6 +75,7 @@ RULE = Rule(
     code="SG304",
     name="apigateway-deployment-missing-dependencies",
     severity=Severity.ERROR,
+    tags=("correctness", "apigateway"),
     summary=(
         "Checks that a REST API Deployment depends (through `depends_on` or `triggers`) on every "
         "Integration of its API, and that an HTTP/WebSocket Deployment without an auto-deploying "

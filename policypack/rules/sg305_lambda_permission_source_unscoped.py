@@ -81,6 +81,8 @@ RULE = Rule(
     code="SG305",
     name="lambda-permission-source-unscoped",
     severity=Severity.ERROR,
+    tags=("security", "apigateway", "lambda"),
+    security_severity=7.5,  # high: any API in any account may invoke the function
     summary=(
         "Checks that an `aws.lambda_.Permission` names its caller: no principal `*`, no service "
         "principal without `source_arn`, and no `source_arn` with a wildcard account or API id."

@@ -60,6 +60,7 @@ RULE = Rule(
     code="SG306",
     name="apigateway-stage-deployment-mismatch",
     severity=Severity.ERROR,
+    tags=("correctness", "apigateway"),
     summary="Checks that a REST API Stage and its Deployment belong to the same RestApi.",
     why=(
         "A stage can only serve a deployment of its own API. With two APIs in one program it is "

@@ -60,6 +60,31 @@ def test_driver_and_rules_come_from_the_catalog(tmp_path: Path) -> None:
     assert sg001["defaultConfiguration"]["level"] == "note"
 
 
+def test_rule_tags_and_security_severity_for_code_scanning(tmp_path: Path) -> None:
+    rules = {rule["id"]: rule for rule in sarif_of(tmp_path)["runs"][0]["tool"]["driver"]["rules"]}
+    for rule in all_rules():
+        if rule.static:
+            tags = rules[rule.code]["properties"]["tags"]
+            assert rule.name in tags and set(rule.tags) <= set(tags) and rule.tags, rule.code
+    assert rules["SG305"]["properties"]["security-severity"] == "7.5"
+    assert "security" in rules["SG305"]["properties"]["tags"]
+    assert "security-severity" not in rules["SG201"]["properties"]
+    assert {"rds", "correctness"} <= set(rules["SG201"]["properties"]["tags"])
+
+
+def test_information_and_help_uris_point_at_the_rule_docs(tmp_path: Path, monkeypatch) -> None:
+    from analyzers.reporters import sarif
+
+    urls = {"homepage": "https://example.test/stackguard", "documentation": "https://example.test/docs/"}
+    monkeypatch.setattr(sarif, "project_urls", lambda: urls)
+    log = sarif_of(tmp_path)
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == "https://example.test/stackguard"
+    sg304 = next(rule for rule in driver["rules"] if rule["id"] == "SG304")
+    assert sg304["helpUri"] == "https://example.test/docs/rules.md#sg304-apigateway-deployment-missing-dependencies"
+    validator().validate(log)
+
+
 def test_results_locations_and_fingerprints(tmp_path: Path) -> None:
     run = sarif_of(tmp_path)["runs"][0]
     rules = run["tool"]["driver"]["rules"]
