@@ -86,7 +86,8 @@ def loads(data: bytes) -> summary.FileSummary:
 
 def dump_findings(findings: list[Finding]) -> bytes:
     rows = [
-        [f.code, f.name, f.severity.value, f.path, f.line, f.column, f.end_line, f.end_column, f.message, f.subject]
+        [f.code, f.name, f.severity.value, f.path, f.line, f.column, f.end_line, f.end_column, f.message, f.subject,
+         list(f.instances), f.site_key]
         for f in findings
     ]
     try:
@@ -102,17 +103,19 @@ def load_findings(data: bytes) -> list[Finding]:
         raise DecodeError("not a list of findings")
     findings = []
     for row in rows:
-        if not (isinstance(row, list) and len(row) == 10):
+        if not (isinstance(row, list) and len(row) == 12):
             raise DecodeError("not a finding")
-        code, name, severity, path, line, column, end_line, end_column, message, subject = row
-        texts = (code, name, path, message, subject)
+        code, name, severity, path, line, column, end_line, end_column, message, subject, instances, site_key = row
+        if not isinstance(instances, list):
+            raise DecodeError("not a finding")
+        texts = (code, name, path, message, subject, site_key, *instances)
         numbers = (line, column, end_line, end_column)
         if not all(type(text) is str for text in texts) or not all(type(n) is int for n in numbers):
             raise DecodeError("not a finding")
         if severity not in _SEVERITY:
             raise DecodeError("unknown severity")
         findings.append(Finding(code, name, _SEVERITY[severity], path, line, column, end_line, end_column,
-                                message, subject))
+                                message, subject, tuple(instances), site_key))
     return findings
 
 

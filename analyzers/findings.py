@@ -22,10 +22,20 @@ class Finding:
     # What the finding is about (a resource's logical name or a class name),
     # so fingerprints survive unrelated edits that move lines.
     subject: str = ""
+    # The resources one call creates (analyzers/folding.py): several fold into one finding.
+    instances: tuple[str, ...] = ()
+    # Set when the call may run more than once (inside a function, method or loop): what
+    # identifies it in the source whichever instances run it. Fingerprints and baseline keys
+    # use it instead of the subject and leave out the message, which names the instances,
+    # so they stay put when a call of the helper is added.
+    site_key: str = ""
 
     @property
     def fingerprint(self) -> str:
-        key = "\x1f".join((self.code, self.path, self.subject or str(self.line), self.message))
+        if self.site_key:
+            key = "\x1f".join((self.code, self.path, "site", self.site_key))
+        else:
+            key = "\x1f".join((self.code, self.path, self.subject or str(self.line), self.message))
         # surrogatepass: a non-UTF-8 file name (or a lone surrogate in a string literal)
         # hashes its own code points, the same every run; valid text hashes as before.
         return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
@@ -36,4 +46,4 @@ class Finding:
     def report_properties(self) -> dict[str, object]:
         """Extra machine-readable facts for reports (SARIF ``properties``); the CI gate's
         findings add the detectors and resource URNs."""
-        return {}
+        return {"instances": list(self.instances)} if len(self.instances) > 1 else {}

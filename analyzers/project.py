@@ -27,7 +27,7 @@ from policypack.rules.base import Rule, Violation
 # Bump when FileSummary (or anything it holds) changes shape, phase 1 extracts
 # differently, or the cache encoding (``analyzers.cache_codec``) changes: it is
 # part of the cache key.
-SUMMARY_FORMAT_VERSION = 6
+SUMMARY_FORMAT_VERSION = 7
 DEFAULT_PROJECT = "project"
 _NAME_LINE = re.compile(r"^name\s*:\s*(?P<name>[^#\s][^#]*?)\s*(?:#.*)?$")
 
@@ -88,6 +88,7 @@ def analyze(
     ``project`` only names the synthetic URNs.
     """
     from analyzers.extract.graph_builder import build
+    from analyzers.folding import fold
     from analyzers.static_rules import SourceContext, source_checks
     from policypack.rules import static_rules
 
@@ -104,8 +105,20 @@ def analyze(
             for violation in rule.run(project_graph.graph, settings):
                 finding = to_finding(rule, violation)
                 if finding is not None:
-                    findings.append(finding)
-    return sorted(set(findings), key=Finding.sort_key)
+                    findings.append(_keyed_by_site(finding, project_graph.nodes.get(violation.resource.urn)))
+    return fold(findings)
+
+
+def _keyed_by_site(finding: Finding, node: Any) -> Finding:
+    """A finding on a call that may run several times is keyed by the call, not the instance."""
+    from dataclasses import replace
+
+    from analyzers.folding import runs_many, site_subject
+
+    site = node.site.site if node is not None and node.site is not None else None
+    if site is None or not runs_many(site):
+        return finding
+    return replace(finding, site_key=site_subject(node.module.path, site, node.type), instances=(node.label,))
 
 
 def resource_sites(summaries: Sequence[FileSummary], *, project: str = DEFAULT_PROJECT) -> list[Any]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from analyzers.extract.graph_builder import STACK, ProjectGraph
 from analyzers.extract.values import NamePattern
+from analyzers.folding import site_subject
 
 ANY_NAME: NamePattern = (None,)
 
@@ -36,6 +37,9 @@ class ResourceSite:
     custom: bool  # a cloud resource (not a component)
     function: str = ""  # the function (or loop) whose body holds the call; "" at module level
     class_name: str = ""  # the class the call is lexically inside
+    # What identifies the call whichever instances run it (analyzers/folding.py): the literal
+    # name written there, or "Type at file:line".
+    subject: str = ""
 
     @property
     def exact_name(self) -> str | None:
@@ -101,5 +105,6 @@ def resource_sites(project: ProjectGraph) -> list[ResourceSite]:
             custom=node.custom,
             function=call.owner if call is not None else "",
             class_name=(call.class_name or "") if call is not None else "",
+            subject=site_subject(node.module.path, call, node.type) if call is not None else "",
         ))
     return sites

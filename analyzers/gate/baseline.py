@@ -98,7 +98,7 @@ class Scopes:
 
 def key_of(finding: GateFinding, repo_path: str, scopes: Scopes) -> Key:
     """The line-free key of a finding."""
-    subject = finding.subject
+    subject = finding.site_key or finding.subject  # a call that may run several times: the call
     if COMPUTED_NAME.match(subject):
         subject = subject.rsplit(":", 1)[0]  # "Bucket at infra/x.py:12" → "Bucket at infra/x.py"
     runtime_only = RUNTIME in finding.detectors and STATIC not in finding.detectors

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 
 from analyzers.findings import Finding
+from analyzers.folding import folded_note
 from analyzers.gate.runtime_results import RuntimeViolation
 from analyzers.gate.source_map import AMBIGUOUS, MAPPED, UNMAPPED, Mapping
 from policypack.rules import rule_by_code_or_name
@@ -43,7 +44,7 @@ class GateFinding(Finding):
         return self.stable_fingerprint or super().fingerprint
 
     def report_properties(self) -> dict[str, object]:
-        properties: dict[str, object] = {"detectors": list(self.detectors)}
+        properties: dict[str, object] = {**super().report_properties(), "detectors": list(self.detectors)}
         if self.urns:
             properties["urns"] = list(self.urns)
         if RUNTIME in self.detectors and STATIC not in self.detectors:
@@ -64,6 +65,9 @@ def runtime_finding(violation: RuntimeViolation, mapping: Mapping, project_file:
                   subject=violation.urn.name, detectors=(RUNTIME,), urns=(violation.raw_urn,))
     site = mapping.site
     if mapping.status == MAPPED and site is not None:
+        if site.function and site.subject:
+            # a call that may run several times: keyed by the call, like static findings (folding.py)
+            common.update(site_key=site.subject, instances=(violation.urn.name,))
         message = violation.message
         if mapping.via_parent is not None:
             message += (f" (Created inside {site.type} {site.shown_name()!r}, which the analyzer can't see "
@@ -94,12 +98,19 @@ def merge(findings: Iterable[Finding]) -> list[GateFinding]:
     for position, finding in enumerate(static):
         at.setdefault((finding.code, finding.path, finding.line, finding.column), []).append(position)
     separate: list[GateFinding] = []
+    folded: dict[tuple[str, str, int, int], int] = {}  # runtime-only findings at one call: one finding
     for finding in runtime:
+        where = (finding.code, finding.path, finding.line, finding.column)
         target = None
         if finding.location == MAPPED:
-            target = _absorbing(static, at.get((finding.code, finding.path, finding.line, finding.column), ()),
-                                finding.subject)
+            target = _absorbing(static, at.get(where, ()), finding.subject, finding.site_key)
         if target is None:
+            if finding.location == MAPPED and where in folded:
+                position = folded[where]
+                separate[position] = _fold_runtime(separate[position], finding)
+                continue
+            if finding.location == MAPPED:
+                folded[where] = len(separate)
             separate.append(finding)
             continue
         host = static[target]
@@ -108,14 +119,34 @@ def merge(findings: Iterable[Finding]) -> list[GateFinding]:
             detectors=(STATIC, RUNTIME),
             urns=(*host.urns, *finding.urns),
             severity=max(host.severity, finding.severity, key=lambda s: s.rank),
+            instances=_union(host.instances, finding.instances),
         )
-    return sorted([*static, *separate], key=Finding.sort_key)
+    return sorted([*static, *(_with_note(f) for f in separate)], key=Finding.sort_key)
 
 
-def _absorbing(static: Sequence[GateFinding], positions: Iterable[int], name: str) -> int | None:
+def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    return (*first, *(name for name in second if name not in first))
+
+
+def _fold_runtime(host: GateFinding, finding: GateFinding) -> GateFinding:
+    """Two runtime violations mapped to one call: one finding holding both URNs (folding.py)."""
+    names = _union(host.instances or (host.subject,), finding.instances or (finding.subject,))
+    return replace(host, urns=(*host.urns, *finding.urns), instances=names,
+                   severity=max(host.severity, finding.severity, key=lambda s: s.rank))
+
+
+def _with_note(finding: GateFinding) -> GateFinding:
+    if len(finding.instances) > 1 and RUNTIME in finding.detectors and STATIC not in finding.detectors:
+        return replace(finding, message=finding.message + folded_note(finding.instances))
+    return finding
+
+
+def _absorbing(static: Sequence[GateFinding], positions: Iterable[int], name: str, site_key: str = ""
+               ) -> int | None:
     positions = list(positions)
     for position in positions:
-        if static[position].subject == name:
+        host = static[position]
+        if host.subject == name or name in host.instances or (site_key and host.site_key == site_key):
             return position
     computed = [p for p in positions if COMPUTED_NAME.match(static[p].subject)]
     return computed[0] if len(computed) == 1 else None

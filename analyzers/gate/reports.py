@@ -185,6 +185,7 @@ def _finding_json(report: GateReport, finding: GateFinding) -> dict[str, object]
         "urns": [utf8_safe(urn) for urn in finding.urns],
         "source_location": finding.location if RUNTIME in finding.detectors and STATIC not in finding.detectors
         else "mapped",
+        **({"instances": [utf8_safe(name) for name in finding.instances]} if len(finding.instances) > 1 else {}),
     }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from analyzers.findings import Finding
 from analyzers.reporters import Report
 from analyzers.reporters.escaping import utf8_safe
 
@@ -16,7 +17,7 @@ def render(report: Report) -> str:
         "tool": "stackguard",
         "version": report.tool_version,
         "findings": [
-            {
+            _with_instances(finding, {
                 "code": finding.code,
                 "name": finding.name,
                 "severity": finding.severity.value,
@@ -27,8 +28,15 @@ def render(report: Report) -> str:
                 "end_column": finding.end_column,
                 "message": utf8_safe(finding.message),
                 "fingerprint": finding.fingerprint,
-            }
+            })
             for finding in report.findings
         ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _with_instances(finding: Finding, entry: dict[str, object]) -> dict[str, object]:
+    """A finding folded from several resources one call creates lists them (analyzers/folding.py)."""
+    if len(finding.instances) > 1:
+        entry["instances"] = [utf8_safe(name) for name in finding.instances]
+    return entry

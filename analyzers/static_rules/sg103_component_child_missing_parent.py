@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from analyzers.findings import Finding
+from analyzers.folding import site_subject
 from analyzers.static_rules import SourceContext
 from policypack.rules.sg103_component_child_missing_parent import RULE
 
@@ -38,4 +39,6 @@ def findings(context: SourceContext) -> Iterator[Finding]:
                 "opts=pulumi.ResourceOptions(parent=self) (or merge parent=self into the options)."
             ),
             subject=child.name if child.name is not None else "",
+            site_key=site_subject(child.module.path, child.site, child.type),
+            instances=(child.name if child.name is not None else f"{child.type} at {child.module.path}:{span.line}",),
         )
