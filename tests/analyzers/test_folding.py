@@ -151,7 +151,7 @@ def test_gate_folds_runtime_violations_at_one_call_and_keeps_one_urn_each() -> N
 def test_gate_runtime_violations_join_the_folded_static_finding() -> None:
     from analyzers.gate.merge import RUNTIME, STATIC, merge
 
-    static = [f for f in findings_of(_helper("orders", "invoices")) if f.code == "SG101"][0]
+    static = next(f for f in findings_of(_helper("orders", "invoices")) if f.code == "SG101")
     runtime = [_runtime("orders", static.line), _runtime("invoices", static.line)]
     runtime = [r.__class__(**{**r.__dict__, "column": static.column}) for r in runtime]
     merged = merge([static, *runtime])
