@@ -39,7 +39,7 @@ _TYPES: tuple[type, ...] = (
     ir.Compare, ir.IfElse, ir.Attr, ir.Subscript, ir.Slice, ir.Call, ir.Lambda, ir.Comprehension,
     ir.Binding, ir.Global, ir.Param, ir.LambdaParam, ir.SelfRef, ir.SuperRef, ir.ImportModule,
     ir.ImportFrom, ir.ClassRef, ir.FunctionRef, ir.Alternatives, ir.Element, ir.Mutated, ir.Stored,
-    ir.AfterLoop, ir.Opaque,
+    ir.AfterLoop, ir.Opaque, ir.Guard,
     summary.Span, summary.ParseProblem, summary.CallSite, summary.ReturnPath, summary.FunctionInfo,
     summary.LoopInfo, summary.MethodInfo, summary.ClassInfo, summary.FileSummary,
 )

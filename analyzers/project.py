@@ -87,6 +87,7 @@ def analyze(
     ``options`` maps a rule code (or name) to that rule's option values.
     ``project`` only names the synthetic URNs.
     """
+    from analyzers.branch_paths import PathCheck
     from analyzers.extract.graph_builder import build
     from analyzers.folding import fold
     from analyzers.static_rules import SourceContext, source_checks
@@ -94,6 +95,8 @@ def analyze(
 
     options = options or {}
     project_graph = build(summaries, project)
+    paths = PathCheck(project_graph.graph, {urn: node.site.condition for urn, node in project_graph.nodes.items()
+                                            if node.site is not None and node.site.condition})
     context = SourceContext(summaries, project_graph)
     source = source_checks()
     findings: list[Finding] = []
@@ -102,7 +105,7 @@ def analyze(
         if rule.code in source:
             findings.extend(source[rule.code](context))
         elif rule.check is not None:
-            for violation in rule.run(project_graph.graph, settings):
+            for violation in paths.keep(rule, settings, rule.run(project_graph.graph, settings)):
                 finding = to_finding(rule, violation)
                 if finding is not None:
                     findings.append(_keyed_by_site(finding, project_graph.nodes.get(violation.resource.urn)))

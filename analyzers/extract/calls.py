@@ -21,6 +21,7 @@ from analyzers.extract.values import (
     INSTANCE,
     MAP,
     MODULE,
+    NEVER,
     OPTIONS,
     RESOURCE,
     SELF,
@@ -28,7 +29,9 @@ from analyzers.extract.values import (
     SUPER,
     UNRESOLVED,
     ClassKey,
+    Literal,
     Val,
+    as_data,
     data,
     unknown,
 )
@@ -60,20 +63,26 @@ class Calls:
             return self._sites[key]
         self._sites[key] = None
         site = module.calls[index]
+        condition = self.branch_condition(site.call, module, ctx)
+        if condition is None:
+            self._sites[key] = NEVER  # this run takes another branch: the call builds nothing
+            return NEVER
+        condition = condition | ctx.condition
         func = self.eval(site.call.func, module, ctx)
         node = f"{module.path}#{index}{ctx.suffix}"
         value: Val | None = None
         if func.kind == EXTERNAL:
             sdk = naming.resource_class(str(func.ref))
             if sdk is not None:
-                self.site_instances[node] = SiteInstance(node, module, index, site, ctx, sdk.kind, sdk.token)
+                self.site_instances[node] = SiteInstance(node, module, index, site, ctx, sdk.kind, sdk.token,
+                                                         condition=condition)
                 value = Val(RESOURCE, ref=node, deps=frozenset({node}))
         elif func.kind == CLASS and self.components is not None:
             class_key = func.ref
             kind = self.components.kind(class_key)
             if kind.kind == naming.COMPONENT:
                 instance = SiteInstance(node, module, index, site, ctx, LOCAL_COMPONENT,
-                                        self.components.token(class_key), class_key)
+                                        self.components.token(class_key), class_key, condition=condition)
                 self.site_instances[node] = instance
                 self.instance_classes[node] = class_key
                 value = Val(RESOURCE, ref=node, deps=frozenset({node}))
@@ -81,7 +90,8 @@ class Calls:
                 instance.init_context = self._construct(site.call, module, ctx, class_key, node)
             elif kind.kind == naming.CUSTOM:
                 self.site_instances[node] = SiteInstance(node, module, index, site, ctx, CUSTOM,
-                                                         self.components.token(class_key), class_key)
+                                                         self.components.token(class_key), class_key,
+                                                         condition=condition)
                 value = Val(RESOURCE, ref=node, deps=frozenset({node}))
             else:
                 args, kwargs, _, _ = self._args(site.call, module, ctx)
@@ -101,9 +111,11 @@ class Calls:
         init_module, info = found
         args, kwargs, spread_unknown, _ = self._args(call, module, ctx)
         self_val = Val(SELF, ref=(class_key, instance))
-        return self._run(call, ctx, init_module, info, args, kwargs, spread_unknown, self_val)
+        return self._run(call, ctx, init_module, info, args, kwargs, spread_unknown, self_val, module)
 
     def call(self, expr: ir.Call, module: FileSummary, ctx: Context) -> Val:
+        if expr.guards and self.branch_condition(expr, module, ctx) is None:
+            return NEVER  # the call is on a branch this run does not take
         if expr.site is not None and 0 <= expr.site < len(module.calls):
             built = self.site_value(module, expr.site, ctx)
             if built is not None:
@@ -116,6 +128,37 @@ class Calls:
         else:
             func = self.eval(expr.func, module, ctx)
         return self.apply(func, expr, module, ctx)
+
+    def branch_condition(self, call: ir.Call, module: FileSummary, ctx: Context) -> frozenset | None:
+        """None when ``ctx``'s run never reaches ``call`` (a branch condition is known to fail),
+        else the conditions around it that can't be decided in this run."""
+        if not call.guards:
+            return frozenset()
+        key = (id(call), ctx.id)
+        if key in self._conditions:
+            return self._conditions[key]
+        self._conditions[key] = frozenset()  # a test that refers to the call itself
+        undecided: list[Literal] = []
+        result: frozenset | None = None
+        for guard in call.guards:
+            value = as_data(self.eval(guard.test, module, ctx))
+            if value.known:
+                if bool(value.data) != guard.holds:
+                    break
+                continue
+            undecided.append(((self._guard_run(module, guard.owner, ctx), module.path, guard.test), guard.holds))
+        else:
+            result = frozenset(undecided)
+        self._conditions[key] = result
+        return result
+
+    def _guard_run(self, module: FileSummary, owner: str, ctx: Context) -> int:
+        """The run a branch condition belongs to (one test, one run: one decision)."""
+        if owner:
+            for context in ctx.chain():
+                if context.module is module and context.function == owner:
+                    return context.id
+        return ctx.id if owner else 0
 
     def _args(self, expr: ir.Call, module: FileSummary, ctx: Context
               ) -> tuple[list[Val], dict[str, Val], bool, list[Val]]:
@@ -185,7 +228,7 @@ class Calls:
         if self_val is None and func.param is not None and info.class_name is not None:
             class_key = self.instance_classes.get(func.param, (path, info.class_name))
             self_val = Val(SELF, ref=(class_key, func.param))
-        run = self._run(expr, ctx, target, info, args, kwargs, spread_unknown, self_val)
+        run = self._run(expr, ctx, target, info, args, kwargs, spread_unknown, self_val, module)
         return self.returns(info, target, run)
 
     def _method_call(self, receiver: Val, name: str, expr: ir.Call, module: FileSummary, ctx: Context) -> Val:
@@ -206,7 +249,7 @@ class Calls:
                     return data(None)
                 target, info = found
                 args, kwargs, spread_unknown, _ = self._args(expr, module, ctx)
-                run = self._run(expr, ctx, target, info, args, kwargs, spread_unknown, self_val)
+                run = self._run(expr, ctx, target, info, args, kwargs, spread_unknown, self_val, module)
                 return self.returns(info, target, run)
             return data(None)
         if instance is not None:
@@ -215,7 +258,7 @@ class Calls:
                 target, info = found
                 args, kwargs, spread_unknown, _ = self._args(expr, module, ctx)
                 self_val = Val(SELF, ref=instance)
-                run = self._run(expr, ctx, target, info, args, kwargs, spread_unknown, self_val)
+                run = self._run(expr, ctx, target, info, args, kwargs, spread_unknown, self_val, module)
                 return self.returns(info, target, run)
         if kind == CLASS:
             return self.apply(self.class_attribute(receiver.ref, name), expr, module, ctx)

@@ -34,6 +34,9 @@ class Context:
     iteration: Val | None = None  # the element of this iteration, for loops (None: unknown)
     generic: bool = False  # analysed on its own: parameters unknown
     depth: int = 0
+    # Branch conditions the analyzer could not decide on the way to this run (values.Literal):
+    # the run happens only on paths where they hold.
+    condition: frozenset = frozenset()
 
     @property
     def suffix(self) -> str:

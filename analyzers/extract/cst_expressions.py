@@ -62,6 +62,8 @@ class ExpressionConverter:
         self.invocations: list[tuple[str, ir.Call]] = []
         self.scopes: list[flow.Scope] = [flow.Scope(flow.MODULE, "", history={})]
         self.pending_calls: list[PendingCall] = []
+        # Branch conditions around the current point of the current function body (see ir.Guard).
+        self.path_guards: list[ir.Guard] = []
         self.call_occurrences: dict[str, int] = {}
         self.type_tokens: dict[str, list[ir.Expr]] = {}
         self._handlers: dict[type, Callable[[Any], ir.Expr]] = {
@@ -277,9 +279,14 @@ class ExpressionConverter:
         return ir.Compare(left, ops, tuple(self.expr(target.comparator) for target in node.comparisons))
 
     def _if_exp(self, node: cst.IfExp) -> ir.Expr:
-        body = self.expr(node.body)
         test = self.expr(node.test)
-        return ir.IfElse(test, body, self.expr(node.orelse))
+        depth = len(self.path_guards)
+        self.path_guards.append(ir.Guard(test, True, self.owner))
+        body = self.expr(node.body)
+        self.path_guards[depth:] = [ir.Guard(test, False, self.owner)]
+        orelse = self.expr(node.orelse)
+        del self.path_guards[depth:]
+        return ir.IfElse(test, body, orelse)
 
     def _sequence(self, kind: str, elements: Any) -> ir.Expr:
         return ir.Seq(kind, tuple(self.expr(element.value) if not isinstance(element, cst.StarredElement)
@@ -426,7 +433,7 @@ class ExpressionConverter:
                 method=method.name if method is not None else None,
                 owner=self.owner,
             ))
-        call = ir.Call(func, tuple(args), tuple(kwargs), site)
+        call = ir.Call(func, tuple(args), tuple(kwargs), site, tuple(self.path_guards))
         if site is not None:
             self.pending_calls[site].call = call
         elif dotted is not None or (isinstance(func, ir.Attr) and isinstance(func.base, ir.SuperRef)):

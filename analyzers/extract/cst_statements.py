@@ -145,15 +145,29 @@ class StatementWalker(ExpressionConverter):
 
     @contextmanager
     def _guarded(self, test: ir.Expr | None, holds: bool) -> Iterator[None]:
-        scope = self._function_scope()
-        if scope is None or test is None:
+        with self._block():
+            if test is not None:
+                self._add_guard(test, holds)
             yield
-            return
-        scope.guards.append((test, holds))
+
+    def _add_guard(self, test: ir.Expr, holds: bool) -> None:
+        """From here to the end of the enclosing block, ``test`` is ``holds``."""
+        self.path_guards.append(ir.Guard(test, holds, self.owner))
+        scope = self._function_scope()
+        if scope is not None:
+            scope.guards.append((test, holds))
+
+    @contextmanager
+    def _block(self) -> Iterator[None]:
+        """A block's conditions (and those its early exits add) end with it."""
+        scope = self._function_scope()
+        depth, scope_depth = len(self.path_guards), len(scope.guards) if scope is not None else 0
         try:
             yield
         finally:
-            scope.guards.pop()
+            del self.path_guards[depth:]
+            if scope is not None:
+                del scope.guards[scope_depth:]
 
     @contextmanager
     def _uncertain(self) -> Iterator[None]:
@@ -161,7 +175,8 @@ class StatementWalker(ExpressionConverter):
         if scope is not None:
             scope.uncertain += 1
         try:
-            yield
+            with self._block():
+                yield
         finally:
             if scope is not None:
                 scope.uncertain -= 1
@@ -344,12 +359,14 @@ class StatementWalker(ExpressionConverter):
         self.scopes.append(scope)
         self.owners.append(qualname)
         dead, self._dead = self._dead, False
+        outer_guards, self.path_guards = self.path_guards, []  # a run starts at the top of the body
         try:
             self.block(node.body.body)
         finally:
             self.scopes.pop()
             self.owners.pop()
             self._dead = dead
+            self.path_guards = outer_guards
         vararg = params.star_arg.name.value if isinstance(params.star_arg, cst.Param) else None
         self.functions[qualname] = FunctionInfo(
             qualname=qualname,
@@ -415,8 +432,16 @@ class StatementWalker(ExpressionConverter):
             before = body_log[name] if name in body_log else else_log[name]
             paths = [values.get(name, before) for values, dead in ((body_values, body_dead),
                                                                    (else_values, else_dead)) if not dead]
-            scope.join(name, paths or [before])
+            if len(paths) == 2 and flow.MISSING not in paths and paths[0] != paths[1]:
+                # Which branch ran is known per run when the test is (a constant argument):
+                # the value then is that branch's, not "one of them".
+                scope.set(name, self.store(ir.IfElse(test, paths[0], paths[1])))
+            else:
+                scope.join(name, paths or [before])
         self._dead = body_dead and else_dead
+        if body_dead != else_dead:
+            # ``if x: return`` — what follows runs only when the branch that left was not taken.
+            self._add_guard(test, else_dead)
 
     def _loop(self, body: cst.BaseSuite, orelse: Any) -> None:
         scope = self.binding_scope()
@@ -470,9 +495,10 @@ class StatementWalker(ExpressionConverter):
         scope = self.binding_scope()
         log = scope.open_branch()
         with self._uncertain():
-            self.suite(node.body)
-            if node.orelse is not None:
-                self.suite(node.orelse.body)
+            with self._block():  # a handler may run before the body's early exits were passed
+                self.suite(node.body)
+                if node.orelse is not None:
+                    self.suite(node.orelse.body)
             self._dead = False
             body_values = {name: self.env.get(name, flow.MISSING) for name in log}
             handler_values = []
@@ -518,7 +544,8 @@ class StatementWalker(ExpressionConverter):
                     self.bind(capture, ir.Opaque((subject,), resolved=True))
                 if case.guard is not None:
                     self.expr(case.guard)
-                self.suite(case.body)
+                with self._block():
+                    self.suite(case.body)
                 values = scope.close_branch(case_log)
                 scope.roll_back(case_log)
                 if not self._dead:

@@ -71,6 +71,7 @@ class Evaluator(Runs, Calls, Operators):
         self._carried_cache: dict[str, dict[int, dict[str, ir.Expr]]] = {}
         self.refused: set[tuple[str, str]] = set()  # functions some call could not run (budget)
         self._property_calls: dict[tuple[str, str], ir.Call] = {}
+        self._conditions: dict[tuple[int, int], frozenset | None] = {}  # (call, run) → branch_condition
 
     def eval(self, expr: ir.Expr | None, module: FileSummary, ctx: Context) -> Val:
         if expr is None:

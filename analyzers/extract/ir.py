@@ -108,11 +108,25 @@ class Slice:
 
 
 @dataclass(frozen=True)
+class Guard:
+    """A branch condition on the way to a call: ``test`` must be ``holds`` for the call to run.
+    ``owner`` is the function or loop whose run the test is evaluated in ("" at module level)."""
+
+    test: Expr
+    holds: bool
+    owner: str = ""
+
+
+@dataclass(frozen=True)
 class Call:
     func: Expr
     args: tuple[Expr, ...]  # may hold Star
     kwargs: tuple[tuple[str | None, Expr], ...]  # None name: a **spread
     site: int | None = None  # index into FileSummary.calls when a possible resource constructor
+    # The conditions of the ``if``/``elif``/``else`` branches, conditional expressions and
+    # early returns around the call, outermost first (phase 2 skips a call whose run takes
+    # another branch).
+    guards: tuple[Guard, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from analyzers.extract.values import (
     DATA,
     EXTERNAL,
     MAP,
+    NEVER,
     OPTIONS,
     SEQ,
     UNKNOWN_VALUE,
@@ -52,6 +53,8 @@ class Operators:
 
     def join(self, values: Sequence[Val], extra: Sequence[Val] = ()) -> Val:
         """A value that is one of ``values`` (branches, several runs)."""
+        taken = [v for v in values if v != NEVER]
+        values = taken or values  # a branch the run does not take adds nothing
         if not values:
             return UNRESOLVED
         first = values[0]

@@ -102,20 +102,23 @@ class Runs:
                   and len(self.contexts) + len(items) <= MAX_CONTEXTS)
         if unroll and items is not None:
             for item in items:
-                context = self._new_context(module, loop, parent, optional=False, iteration=item)
+                context = self._new_context(module, loop, parent, optional=False, iteration=item,
+                                        condition=parent.condition)
                 if context is not None:
                     created.append(context)
         else:  # one run standing for every iteration, the element unknown
-            context = self._new_context(module, loop, parent, optional=False, iteration=None)
+            context = self._new_context(module, loop, parent, optional=False, iteration=None,
+                                        condition=parent.condition)
             if context is not None:
                 created.append(context)
         self._loops[key] = created
         return created
 
     def _run(self, call: ir.Call, ctx: Context, module: FileSummary, info: FunctionInfo,
-             args: list[Val], kwargs: dict[str, Val], spread_unknown: bool, self_val: Val | None
-             ) -> Context | None:
-        """The context running ``info`` for this call (one per call expression and caller)."""
+             args: list[Val], kwargs: dict[str, Val], spread_unknown: bool, self_val: Val | None,
+             module_of_call: FileSummary | None = None) -> Context | None:
+        """The context running ``info`` for this call (one per call expression and caller);
+        ``module_of_call`` holds the call, when its branch conditions are to be kept."""
         key = (id(call), ctx.id, (module.path, info.qualname, self_val.ref if self_val is not None else None))
         if key in self._calls:
             return self._calls[key]
@@ -124,8 +127,12 @@ class Runs:
             c.module is module and c.function == info.qualname for c in ctx.chain()
         ):
             return None  # too deep, or recursive
+        condition = self.branch_condition(call, module_of_call, ctx) if module_of_call is not None else frozenset()
+        if condition is None:
+            return None  # a branch this run does not take
         bound = self._bind(info, module, ctx, args, kwargs, spread_unknown, self_val)
-        context = self._new_context(module, info.qualname, ctx, args=bound, self_val=self_val)
+        context = self._new_context(module, info.qualname, ctx, args=bound, self_val=self_val,
+                                    condition=condition | ctx.condition)
         if context is None:
             self.refused.add((module.path, info.qualname))  # over budget: give it a generic run
             return None

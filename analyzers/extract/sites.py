@@ -36,3 +36,4 @@ class SiteInstance:
     type: str
     class_key: ClassKey | None = None
     init_context: Context | None = None  # the __init__ run of a project class
+    condition: frozenset = frozenset()  # undecided branch conditions under which the call runs

@@ -65,6 +65,12 @@ class Val:
 
 UNRESOLVED = Val(DATA, unresolved=True)
 UNKNOWN_VALUE = Val(DATA)
+# What a call on a branch its run does not take "returns": nothing is built, and a join of
+# branches leaves it out. Unresolved, should it ever be read on its own.
+NEVER = Val(DATA, UNKNOWN, "never", frozenset(), True)
+
+# An undecided branch condition: ((context id, module path, test), whether it must hold).
+Literal = tuple[tuple[int, str, Any], bool]
 
 
 def data(value: Any, parts: Iterable[Val] = ()) -> Val:

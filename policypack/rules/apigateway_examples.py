@@ -177,3 +177,47 @@ class LambdaRestApi(pulumi.ComponentResource):
 
 orders = LambdaRestApi("orders", {"/orders": handler})
 '''
+
+
+# A component wiring its Deployment one of three ways, chosen by a constant argument
+# (needs LAMBDA); the rules' examples instantiate it with different arguments.
+WIRED_API_COMPONENT = '''
+class WiredApi(pulumi.ComponentResource):
+    """GET /items on a REST API; ``wire`` says how the Deployment waits for the route."""
+
+    def __init__(self, name, function, wire="none", opts=None):
+        super().__init__("example:api:WiredApi", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        api = aws.apigateway.RestApi(name, opts=child)
+        items = aws.apigateway.Resource(
+            f"{name}-items", rest_api=api.id, parent_id=api.root_resource_id, path_part="items", opts=child
+        )
+        method = aws.apigateway.Method(
+            f"{name}-get", rest_api=api.id, resource_id=items.id, http_method="GET", authorization="NONE",
+            opts=child,
+        )
+        integration = aws.apigateway.Integration(
+            f"{name}-get", rest_api=api.id, resource_id=items.id, http_method=method.http_method,
+            integration_http_method="POST", type="AWS_PROXY", uri=function.invoke_arn, opts=child,
+        )
+        if wire == "depends_on":
+            deployment = aws.apigateway.Deployment(
+                f"{name}-deploy", rest_api=api.id,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[integration]),
+            )
+        elif wire == "triggers":
+            deployment = aws.apigateway.Deployment(
+                f"{name}-deploy", rest_api=api.id, triggers={"integration": integration.id}, opts=child
+            )
+        else:
+            deployment = aws.apigateway.Deployment(f"{name}-deploy", rest_api=api.id, opts=child)
+        aws.apigateway.Stage(
+            f"{name}-stage", rest_api=api.id, deployment=deployment.id, stage_name="prod", opts=child
+        )
+        aws.lambda_.Permission(
+            f"{name}-invoke", action="lambda:InvokeFunction", function=function.name,
+            principal="apigateway.amazonaws.com",
+            source_arn=api.execution_arn.apply(lambda arn: f"{arn}/*/*"), opts=child,
+        )
+        self.register_outputs({})
+'''

@@ -130,6 +130,12 @@ deployment = apigw.Deployment(
 deployment = aws.apigatewayv2.Deployment("deployment", api_id=http_api.id)
 aws.apigatewayv2.Stage("stage", api_id=http_api.id, name="prod", deployment_id=deployment.id)
 ''' + ex.HTTP_PERMISSION, flagged=("deployment",), note="HTTP API deployed by hand, before its route"),
+        Example(ex.LAMBDA + ex.WIRED_API_COMPONENT + '''
+WiredApi("dep", handler, wire="depends_on")
+WiredApi("trig", handler, "triggers")
+WiredApi("plain", handler)
+''', flagged=("plain-deploy",),
+                note="a component taking another branch per instance: only the default one is unwired"),
     ),
     good=(
         Example(ex.REST_COMPLETE, note="depends_on the integration"),
@@ -188,6 +194,10 @@ deployment = aws.apigatewayv2.Deployment(
 )
 aws.apigatewayv2.Stage("stage", api_id=http_api.id, name="prod", deployment_id=deployment.id)
 ''' + ex.HTTP_PERMISSION, note="HTTP API deployed by hand after its route"),
+        Example(ex.LAMBDA + ex.WIRED_API_COMPONENT + '''
+WiredApi("dep", handler, wire="depends_on")
+WiredApi("trig", handler, "triggers")
+''', note="every instance takes a branch that wires the Deployment"),
     ),
     references=(
         "https://www.pulumi.com/registry/packages/aws/api-docs/apigateway/deployment/",

@@ -111,7 +111,19 @@ else:
 aws.rds.Instance("r", allocated_storage=SIZE, instance_class=CLASS)
 ''')
     assert props["allocatedStorage"] == "large"
-    # the if statement's branches bind different values: unknown, not the first branch
+    # the if statement's test is a constant: the branch it takes, not the first one
+    assert props["instanceClass"] == "db.r6g.large"
+    props = _props('''
+import pulumi
+import pulumi_aws as aws
+ENV = pulumi.get_stack()
+if ENV == "dev":
+    CLASS = "db.r6g.large"
+else:
+    CLASS = "db.t4g.micro"
+aws.rds.Instance("r", instance_class=CLASS)
+''')
+    # a test that can't be decided: either branch, so unknown
     assert props["instanceClass"] is UNKNOWN
 
 
