@@ -85,6 +85,10 @@ class Resource:
     # as UNKNOWN. Always empty for the engine's graph.
     unresolved: frozenset[str] = frozenset()
     location: SourceLocation | None = None
+    # Static analysis only: what is known of a string prop whose value is UNKNOWN because
+    # some of its parts are (an f-string or ``Output.concat`` over outputs): its literal
+    # parts in order, None for each unknown part. Always empty for the engine's graph.
+    patterns: Mapping[str, tuple[str | None, ...]] = field(default_factory=dict)
 
     def prop(self, name: str) -> Any:
         """The prop's value, None when absent, :data:`UNKNOWN` when unknown."""

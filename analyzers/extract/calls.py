@@ -38,6 +38,7 @@ from analyzers.extract.values import (
 from policypack.graph import UNKNOWN
 
 _PROPERTIES = frozenset({"property", "cached_property"})
+_IN_PROGRESS = Val(DATA, ref="in progress")  # a constructor call being evaluated (``_site_in``)
 
 
 class Calls:
@@ -60,8 +61,11 @@ class Calls:
     def _site_in(self, module: FileSummary, index: int, ctx: Context) -> Val | None:
         key = (module.path, index, ctx.id)
         if key in self._sites:
-            return self._sites[key]
-        self._sites[key] = None
+            found = self._sites[key]
+            # Read again while its own arguments are evaluated: the resource it builds can't
+            # be named yet, so the value is unresolved (an unknown, never an absent one).
+            return UNRESOLVED if found is _IN_PROGRESS else found
+        self._sites[key] = _IN_PROGRESS
         site = module.calls[index]
         condition = self.branch_condition(site.call, module, ctx)
         if condition is None:
@@ -204,6 +208,10 @@ class Calls:
                     return unknown([*parts, UNRESOLVED])
                 return handler(args, kwargs)
             tail = path.rsplit(".", 1)[-1]
+            if naming.resource_class(path) is not None:
+                # A resource built where no constructor site was recorded (``make = aws.sns.Topic;
+                # make("t")``): a reference the graph lacks, so unresolved, never "absent".
+                return unknown([*parts, UNRESOLVED])
             if naming.is_input_type(tail) and path.startswith("pulumi_"):
                 merged = unknown(parts)
                 return Val(ARGS, ref=tuple(kwargs.items()), unresolved=spread_unknown or merged.unresolved,

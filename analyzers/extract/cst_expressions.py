@@ -142,6 +142,8 @@ class ExpressionConverter:
 
     def bind(self, name: str, value: ir.Expr, scope: flow.Scope | None = None) -> ir.Expr:
         scope = scope or self.binding_scope()
+        if name in scope.nonlocal_names:
+            self.nonlocal_assigned(name)
         if isinstance(value, ir.Param | ir.SelfRef | ir.LambdaParam | ir.ImportModule | ir.ImportFrom
                       | ir.ClassRef | ir.FunctionRef):
             reference: ir.Expr = value
@@ -149,6 +151,9 @@ class ExpressionConverter:
             reference = self.store(value)
         scope.set(name, reference)
         return reference
+
+    def nonlocal_assigned(self, name: str) -> None:
+        """A ``nonlocal`` name is rebound (the statement walker opens the enclosing value)."""
 
     def current_class(self) -> str | None:
         """The class the innermost method belongs to (for ``super()``)."""

@@ -76,7 +76,7 @@ class StatementWalker(ExpressionConverter):
             cst.Assert: lambda node: (self.expr(node.test), self.expr(node.msg) if node.msg else None),
             cst.Global: lambda node: self.scope.global_names.update(n.name.value for n in node.names),
             cst.Del: lambda node: None,
-            cst.Nonlocal: lambda node: None,
+            cst.Nonlocal: lambda node: self.scope.nonlocal_names.update(n.name.value for n in node.names),
             cst.Pass: lambda node: None,
             cst.Break: self._jump,
             cst.Continue: self._jump,
@@ -198,6 +198,8 @@ class StatementWalker(ExpressionConverter):
         """``target`` (a name or ``self.attr``) was changed in place."""
         if isinstance(target, cst.Name):
             current = self.lookup(target.value)
+            if self._open_enclosing(target.value):
+                return
             if isinstance(current, ir.Global) and self.binding_scope().kind != flow.MODULE:
                 # A module-level container changed inside a function: when that runs
                 # is not tracked, so the module's values of the name are left open.
@@ -216,6 +218,27 @@ class StatementWalker(ExpressionConverter):
                     builder.added.setdefault(target.attr.value, []).extend(self.store(a) for a in additions)
                     return
             self._mutate(owner, additions)
+
+    def _open_enclosing(self, name: str) -> bool:
+        """``name`` belongs to an enclosing function and this nested function changes it
+        (``deps.append(x)`` on a closure variable, or a ``nonlocal`` assignment): when that
+        runs is not tracked, so the enclosing function's value is left open (unknown, its
+        own references still count) rather than read as the display it started as."""
+        scope = self.binding_scope()
+        if scope.kind != flow.FUNCTION or (name in scope.env and name not in scope.nonlocal_names):
+            return False
+        for outer in reversed(self.scopes[:-1]):
+            if outer.kind != flow.FUNCTION or name not in outer.env:
+                continue
+            value = outer.env[name]
+            for option in value.options if isinstance(value, ir.Alternatives) else (value,):
+                if isinstance(option, ir.Binding):
+                    self.bindings[option.index] = ir.Mutated(self.bindings[option.index], (ir.Opaque(),))
+            return True
+        return False
+
+    def nonlocal_assigned(self, name: str) -> None:
+        self._open_enclosing(name)
 
     def _self_class(self, node: cst.Name) -> ClassBuilder | None:
         reference = self.lookup(node.value)

@@ -42,6 +42,7 @@ class Scope:
     env: dict[str, Expr] = field(default_factory=dict)
     params: tuple[str, ...] = ()
     global_names: set[str] = field(default_factory=set)
+    nonlocal_names: set[str] = field(default_factory=set)
     class_name: str | None = None  # the class a CLASS scope defines, or a method belongs to
     method: MethodRecorder | None = None  # set on a method's FUNCTION scope
     # FUNCTION scopes: returns/raises met so far, the branch conditions around

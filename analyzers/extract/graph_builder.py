@@ -62,6 +62,7 @@ class Node:
     depends_on: frozenset[str] = frozenset()
     unresolved: set[str] = field(default_factory=set)
     secret: set[str] = field(default_factory=set)
+    patterns: dict[str, NamePattern] = field(default_factory=dict)  # partly known string props
 
     @property
     def label(self) -> str:
@@ -212,6 +213,10 @@ class _Builder:
             node.props[camel] = _engine_value(plain.data)
             if plain.deps - {node.key}:
                 node.prop_deps[camel] = plain.deps - {node.key}
+            if not plain.known:
+                pattern = string_pattern(value)
+                if pattern is not None:
+                    node.patterns[camel] = pattern
             if plain.unresolved:
                 node.unresolved.add(camel)
             if plain.secret:
@@ -350,6 +355,7 @@ class _Builder:
                 secret_props=frozenset(node.secret),
                 unresolved=frozenset(node.unresolved),
                 location=location,
+                patterns=dict(node.patterns),
             ))
             by_urn[node.urn] = node
         return ProjectGraph(ResourceGraph(resources), by_urn, self.components, self._child_sites())

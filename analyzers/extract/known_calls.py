@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+import string
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from analyzers.extract import options
@@ -23,7 +25,9 @@ from analyzers.extract.values import (
     as_data,
     data,
     is_fully_known,
+    join_pattern,
     sequence,
+    string_pattern,
     unknown,
 )
 from policypack.graph import UNKNOWN
@@ -42,7 +46,11 @@ def _concat(args: Sequence[Val], kwargs: Mapping[str, Val]) -> Val:
     parts = [as_data(a) for a in args]
     if all(isinstance(p.data, str) for p in parts):
         return data("".join(p.data for p in parts), parts)
-    return unknown(parts)
+    # Part by part: the literal parts stay known ("arn:aws:execute-api:", region, ":*:", ...).
+    pattern: list[str | None] = []
+    for part in parts:
+        pattern.extend(string_pattern(part) or (None,))
+    return replace(unknown(parts), pattern=join_pattern(pattern))
 
 
 def _format(args: Sequence[Val], kwargs: Mapping[str, Val]) -> Val:
@@ -62,7 +70,32 @@ def format_string(template: Val, args: Sequence[Val], kwargs: Mapping[str, Val])
         except (IndexError, KeyError, ValueError, TypeError, AttributeError):
             return unknown(parts)
         return data(text, parts)
-    return unknown(parts)
+    return replace(unknown(parts), pattern=_format_pattern(template, values, named))
+
+
+def _format_pattern(template: Val, values: Sequence[Val], named: Mapping[str, Val]) -> tuple | None:
+    """What is known of ``template.format(...)`` with some arguments unknown: its literal text."""
+    if not isinstance(template.data, str) or len(template.data) > MAX_TEXT:
+        return None
+    pattern: list[str | None] = []
+    automatic = 0
+    try:
+        for literal, field, spec, conversion in string.Formatter().parse(template.data):
+            pattern.append(literal)
+            if field is None:
+                continue
+            if field == "":
+                value = values[automatic] if automatic < len(values) else None
+                automatic += 1
+            elif field.isdigit():
+                value = values[int(field)] if int(field) < len(values) else None
+            else:
+                value = named.get(field)
+            plain = value is not None and not spec and conversion in (None, "s")
+            pattern.extend((plain and string_pattern(value)) or (None,))
+    except ValueError:
+        return None
+    return join_pattern(pattern)
 
 
 def _identity(secret: bool) -> Handler:

@@ -198,6 +198,92 @@ aws.apigatewayv2.Stage("stage", api_id=http_api.id, name="prod", deployment_id=d
 WiredApi("dep", handler, wire="depends_on")
 WiredApi("trig", handler, "triggers")
 ''', note="every instance takes a branch that wires the Deployment"),
+        Example(ex.LAMBDA + '''
+class Routes(pulumi.ComponentResource):
+    """One GET route per path; a nested helper collects the integrations."""
+
+    def __init__(self, name, function, paths, opts=None):
+        super().__init__("example:api:Routes", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        api = aws.apigateway.RestApi(name, opts=child)
+        integrations = []
+
+        def add_route(path):
+            res = aws.apigateway.Resource(
+                f"{name}-{path}", rest_api=api.id, parent_id=api.root_resource_id, path_part=path, opts=child
+            )
+            method = aws.apigateway.Method(
+                f"{name}-{path}", rest_api=api.id, resource_id=res.id, http_method="GET",
+                authorization="NONE", opts=child,
+            )
+            integrations.append(aws.apigateway.Integration(
+                f"{name}-{path}", rest_api=api.id, resource_id=res.id, http_method=method.http_method,
+                integration_http_method="POST", type="AWS_PROXY", uri=function.invoke_arn, opts=child,
+            ))
+
+        for path in paths:
+            add_route(path)
+        deployment = aws.apigateway.Deployment(
+            f"{name}-deploy", rest_api=api.id,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=integrations),
+        )
+        aws.apigateway.Stage(
+            f"{name}-stage", rest_api=api.id, deployment=deployment.id, stage_name="prod", opts=child
+        )
+        aws.lambda_.Permission(
+            f"{name}-invoke", action="lambda:InvokeFunction", function=function.name,
+            principal="apigateway.amazonaws.com",
+            source_arn=api.execution_arn.apply(lambda arn: f"{arn}/*/*"), opts=child,
+        )
+        self.register_outputs({})
+
+
+Routes("shop", handler, ["orders", "items"])
+''', note="depends_on a list a nested function fills with append()"),
+        Example(ex.LAMBDA + '''
+class Api(pulumi.ComponentResource):
+    """The integration is built by a helper method and kept on self."""
+
+    def __init__(self, name, function, opts=None):
+        super().__init__("example:api:Api", name, None, opts)
+        self.prefix = name
+        self.child = pulumi.ResourceOptions(parent=self)
+        self.api = aws.apigateway.RestApi(name, opts=self.child)
+        self.items = aws.apigateway.Resource(
+            f"{name}-items", rest_api=self.api.id, parent_id=self.api.root_resource_id, path_part="items",
+            opts=self.child,
+        )
+        self.method = aws.apigateway.Method(
+            f"{name}-get", rest_api=self.api.id, resource_id=self.items.id, http_method="GET",
+            authorization="NONE", opts=self.child,
+        )
+        self.integ = self._create_integration(function)
+        self.deployment = aws.apigateway.Deployment(
+            f"{name}-deploy", rest_api=self.api.id,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.integ]),
+        )
+        aws.apigateway.Stage(
+            f"{name}-stage", rest_api=self.api.id, deployment=self.deployment.id, stage_name="prod",
+            opts=self.child,
+        )
+        aws.lambda_.Permission(
+            f"{name}-invoke", action="lambda:InvokeFunction", function=function.name,
+            principal="apigateway.amazonaws.com",
+            source_arn=self.api.execution_arn.apply(lambda arn: f"{arn}/*/*"), opts=self.child,
+        )
+        self.register_outputs({})
+
+    def _create_integration(self, function):
+        return aws.apigateway.Integration(
+            f"{self.prefix}-get", rest_api=self.api.id, resource_id=self.items.id,
+            http_method=self.method.http_method, integration_http_method="POST", type="AWS_PROXY",
+            uri=function.invoke_arn, opts=self.child,
+        )
+
+
+Api("orders", handler)
+Api("billing", handler)
+''', note="depends_on an integration a helper method returned, through an attribute"),
     ),
     references=(
         "https://www.pulumi.com/registry/packages/aws/api-docs/apigateway/deployment/",

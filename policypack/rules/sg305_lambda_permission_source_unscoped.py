@@ -8,6 +8,7 @@ from typing import Any
 from policypack.graph import UNKNOWN, Resource, ResourceGraph, known_str
 from policypack.knowledge import tokens
 from policypack.knowledge.apigateway import is_set, parse_arn
+from policypack.knowledge.arn_patterns import arn_fields, field_prefix, literal_field
 from policypack.rules import apigateway_examples as ex
 from policypack.rules.base import Example, Rule, Severity, Violation
 
@@ -15,6 +16,8 @@ from policypack.rules.base import Example, Rule, Severity, Violation
 def _wildcard_source(permission: Resource) -> str | None:
     """Why a literal source ARN matches sources in any account or any API, else None."""
     text = known_str(permission.prop("sourceArn"))
+    if text is None and "sourceArn" in permission.patterns:
+        return _wildcard_in_pattern(permission.patterns["sourceArn"])
     if text is None or "sourceArn" in permission.unresolved:
         return None
     arn = parse_arn(text)
@@ -24,6 +27,18 @@ def _wildcard_source(permission: Resource) -> str | None:
     if "*" in arn.account:
         return "a wildcard account"
     if arn.service == "execute-api" and arn.api_id.startswith("*"):
+        return "a wildcard API id"
+    return None
+
+
+def _wildcard_in_pattern(pattern: tuple[str | None, ...]) -> str | None:
+    """The same for a source ARN built from unknown parts around literal ones (static only):
+    only a wildcard in a literal part counts, whatever the unknown parts turn out to be."""
+    fields = arn_fields(pattern)
+    account = literal_field(fields, 4)
+    if account is not None and "*" in account:
+        return "a wildcard account"
+    if literal_field(fields, 2) == "execute-api" and (field_prefix(fields, 5) or "").startswith("*"):
         return "a wildcard API id"
     return None
 
@@ -145,9 +160,28 @@ aws.lambda_.Permission(
     source_arn=pulumi.Output.concat(api.execution_arn, "/*/*"),
 )
 ''', flagged=("invoke",), note="principal '*' where the service principal belongs"),
+        Example(ex.LAMBDA + ex.REST_ROUTE + ex.REST_DEPLOYMENT + ex.REST_STAGE + '''
+aws.lambda_.Permission(
+    "invoke",
+    action="lambda:InvokeFunction",
+    function=handler.name,
+    principal="apigateway.amazonaws.com",
+    source_arn=pulumi.Output.concat("arn:aws:execute-api:eu-west-1:*:", api.id, "/*/*"),
+)
+''', flagged=("invoke",), note="built from an unknown API id around a literal wildcard account"),
     ),
     good=(
         Example(ex.REST_COMPLETE, note="scoped to the API's execution ARN"),
+        Example(ex.LAMBDA + ex.REST_ROUTE + ex.REST_DEPLOYMENT + ex.REST_STAGE + '''
+caller = aws.get_caller_identity()
+aws.lambda_.Permission(
+    "invoke",
+    action="lambda:InvokeFunction",
+    function=handler.name,
+    principal="apigateway.amazonaws.com",
+    source_arn=pulumi.Output.concat("arn:aws:execute-api:eu-west-1:", caller.account_id, ":", api.id, "/*/*"),
+)
+''', note="built from the account and API id: nothing literal is a wildcard"),
         Example(ex.LAMBDA + '''
 ACCOUNT_ID = "123456789012"
 
