@@ -15,7 +15,13 @@ An invocation edge is API Gateway calling a Lambda function:
   Functions stand for them);
 - an HTTP/WebSocket (v2) Integration of type ``AWS_PROXY`` / ``AWS`` whose
   ``integrationUri`` is a function ARN or invoke ARN;
-- an HTTP (v2) Api created with quick-create ``target`` pointing at a Lambda.
+- an HTTP (v2) Api created with quick-create ``target`` pointing at a Lambda;
+- a Lambda authorizer: a REST Authorizer of type ``TOKEN`` (the default) or
+  ``REQUEST``, an HTTP/WebSocket Authorizer of type ``REQUEST``, or an OpenAPI
+  body's ``x-amazon-apigateway-authorizer``, whose ``authorizerUri`` is a
+  Lambda invoke ARN. API Gateway invokes the authorizer function before the
+  route's own, so it needs a Permission of its own (or credentials): without
+  one every request is refused (HTTP 500, "AuthorizerConfigurationException").
 """
 
 from __future__ import annotations
@@ -41,12 +47,15 @@ from policypack.knowledge.lambda_permissions import (
 IAM_ROLE = "aws:iam/role:Role"
 _LAMBDA_INTEGRATION_TYPES = frozenset({"aws_proxy", "aws"})
 _OPENAPI_INTEGRATION = "x-amazon-apigateway-integration"
-# ``uri:`` lines of a YAML OpenAPI document holding a Lambda invoke ARN.
+_OPENAPI_AUTHORIZER = "x-amazon-apigateway-authorizer"
+# Authorizer types that call no Lambda function (Cognito user pools, JWT issuers).
+_NON_LAMBDA_AUTHORIZERS = frozenset({"cognito_user_pools", "jwt"})
+# ``uri:`` (and ``authorizerUri:``) lines of a YAML OpenAPI document holding a Lambda invoke ARN.
 _YAML_URI = re.compile(
-    r"""^\s*uri\s*:\s*["']?(?P<uri>arn:[^:\s"']+:apigateway:[^:\s"']*:lambda:path/\S+?invocations)["']?\s*$""",
+    r"""^\s*(?:uri|authorizerUri)\s*:\s*["']?(?P<uri>arn:[^:\s"']+:apigateway:[^:\s"']*:lambda:path/\S+?invocations)["']?\s*$""",
     re.MULTILINE,
 )
-_YAML_CREDENTIALS = re.compile(r"^\s*credentials\s*:", re.MULTILINE)
+_YAML_CREDENTIALS = re.compile(r"^\s*(?:credentials|authorizerCredentials)\s*:", re.MULTILINE)
 
 
 # ---------------------------------------------------------------- ARNs and ids
@@ -276,6 +285,16 @@ def _openapi_lambda_uris(document: dict[str, Any]) -> Iterator[tuple[str, bool]]
             uri = integration.get("uri")
             if isinstance(uri, str):
                 yield uri, integration.get("credentials") not in (None, "")
+    components = document.get("components")
+    schemes = components.get("securitySchemes") if isinstance(components, dict) else None
+    schemes = schemes if isinstance(schemes, dict) else document.get("securityDefinitions")  # Swagger 2
+    for scheme in schemes.values() if isinstance(schemes, dict) else ():
+        authorizer = scheme.get(_OPENAPI_AUTHORIZER) if isinstance(scheme, dict) else None
+        if not isinstance(authorizer, dict) or _lambda_authorizer(authorizer.get("type")) is False:
+            continue
+        uri = authorizer.get("authorizerUri")
+        if isinstance(uri, str):
+            yield uri, authorizer.get("authorizerCredentials") not in (None, "")
 
 
 def _body_lambda_uris(body: str) -> Iterator[tuple[str, bool]]:
@@ -314,6 +333,25 @@ def _body_edges(graph: ResourceGraph) -> Iterator[InvocationEdge]:
                     yield InvocationEdge(api, api, ref, via_role)
 
 
+def _lambda_authorizer(value: Any) -> bool | None:
+    """Whether an authorizer type calls a Lambda function (absent: the default, TOKEN)."""
+    if value is UNKNOWN:
+        return None
+    return not (isinstance(value, str) and value.lower() in _NON_LAMBDA_AUTHORIZERS)
+
+
+def _authorizer_edges(graph: ResourceGraph, apis: ApiIndex) -> Iterator[InvocationEdge]:
+    for kind, type_prop, credentials in ((tokens.REST_AUTHORIZER, "type", "authorizerCredentials"),
+                                         (tokens.V2_AUTHORIZER, "authorizerType", "authorizerCredentialsArn")):
+        for authorizer in graph.of_type(kind):
+            if _lambda_authorizer(authorizer.prop(type_prop)) is False:
+                continue
+            ref = function_ref(graph, authorizer, "authorizerUri", parse_lambda_uri)
+            if ref is None or ref.anything:
+                continue
+            yield InvocationEdge(authorizer, apis.api_of(authorizer), ref, is_set(authorizer, credentials))
+
+
 def _v2_edges(graph: ResourceGraph, apis: ApiIndex) -> Iterator[InvocationEdge]:
     for integration in graph.of_type(tokens.V2_INTEGRATION):
         if not _lambda_type(integration.prop("integrationType")):
@@ -337,7 +375,8 @@ def _v2_edges(graph: ResourceGraph, apis: ApiIndex) -> Iterator[InvocationEdge]:
 def invocation_edges(graph: ResourceGraph, apis: ApiIndex | None = None) -> list[InvocationEdge]:
     """Every place where API Gateway calls a Lambda function the stack can name."""
     apis = apis or ApiIndex(graph)
-    return [*_v1_integration_edges(graph, apis), *_body_edges(graph), *_v2_edges(graph, apis)]
+    return [*_v1_integration_edges(graph, apis), *_body_edges(graph), *_v2_edges(graph, apis),
+            *_authorizer_edges(graph, apis)]
 
 
 # ---------------------------------------------------------------- source ARN scope

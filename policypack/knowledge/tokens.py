@@ -16,6 +16,7 @@ REST_METHOD = "aws:apigateway/method:Method"
 REST_INTEGRATION = "aws:apigateway/integration:Integration"
 REST_DEPLOYMENT = "aws:apigateway/deployment:Deployment"
 REST_STAGE = "aws:apigateway/stage:Stage"
+REST_AUTHORIZER = "aws:apigateway/authorizer:Authorizer"
 
 # API Gateway v2 (HTTP / WebSocket)
 V2_API = "aws:apigatewayv2/api:Api"
@@ -23,6 +24,7 @@ V2_INTEGRATION = "aws:apigatewayv2/integration:Integration"
 V2_ROUTE = "aws:apigatewayv2/route:Route"
 V2_STAGE = "aws:apigatewayv2/stage:Stage"
 V2_DEPLOYMENT = "aws:apigatewayv2/deployment:Deployment"
+V2_AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer"
 
 # Lambda
 LAMBDA_FUNCTION = "aws:lambda/function:Function"

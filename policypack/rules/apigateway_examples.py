@@ -221,3 +221,31 @@ class WiredApi(pulumi.ComponentResource):
         )
         self.register_outputs({})
 '''
+
+# A Lambda TOKEN authorizer guarding the REST route (needs LAMBDA and REST_ROUTE).
+REST_AUTHORIZER = '''
+authorizer_function = aws.lambda_.Function(
+    "authorizer-function",
+    role=lambda_role.arn,
+    runtime="python3.12",
+    handler="index.handler",
+    code=pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(e, c): return {}")}),
+)
+authorizer = aws.apigateway.Authorizer(
+    "authorizer",
+    rest_api=api.id,
+    type="TOKEN",
+    authorizer_uri=authorizer_function.invoke_arn,
+    identity_source="method.request.header.Authorization",
+)
+'''
+
+AUTHORIZER_PERMISSION = '''
+aws.lambda_.Permission(
+    "invoke-authorizer",
+    action="lambda:InvokeFunction",
+    function=authorizer_function.name,
+    principal="apigateway.amazonaws.com",
+    source_arn=api.execution_arn.apply(lambda arn: f"{arn}/authorizers/*"),
+)
+'''

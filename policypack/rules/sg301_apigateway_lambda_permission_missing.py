@@ -55,7 +55,7 @@ RULE = Rule(
     tags=("correctness", "apigateway", "lambda"),
     summary=(
         "Checks that every API Gateway integration calling a Lambda function (REST or HTTP "
-        "Integration, OpenAPI body, HTTP API quick-create) is allowed to by an "
+        "Integration, OpenAPI body, HTTP API quick-create, Lambda authorizer) is allowed to by an "
         "`aws.lambda_.Permission` for principal `apigateway.amazonaws.com` scoped to that API, "
         "unless it invokes through an IAM role (`credentials`)."
     ),
@@ -151,9 +151,36 @@ deployment = aws.apigateway.Deployment(
 )
 aws.apigateway.Stage("stage", rest_api=api.id, deployment=deployment.id, stage_name="prod")
 ''', flagged=("reports-integration",), note="Permissions exist, but not for the reports function"),
+        Example(ex.REST_COMPLETE + ex.REST_AUTHORIZER, flagged=("authorizer",),
+                note="a Lambda authorizer without a Permission of its own (the route's is not enough)"),
+        Example(ex.HTTP_COMPLETE + '''
+checker = aws.lambda_.Function(
+    "checker",
+    role=lambda_role.arn,
+    runtime="python3.12",
+    handler="index.handler",
+    code=pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(e, c): return {}")}),
+)
+aws.apigatewayv2.Authorizer(
+    "http-authorizer",
+    api_id=http_api.id,
+    authorizer_type="REQUEST",
+    authorizer_uri=checker.invoke_arn,
+    identity_sources=["$request.header.Authorization"],
+    authorizer_payload_format_version="2.0",
+)
+''', flagged=("http-authorizer",), note="an HTTP API REQUEST authorizer without a Permission"),
     ),
     good=(
         Example(ex.REST_COMPLETE, note="Permission for the function, scoped to the API"),
+        Example(ex.REST_COMPLETE + ex.REST_AUTHORIZER + ex.AUTHORIZER_PERMISSION,
+                note="the Lambda authorizer has its own Permission"),
+        Example(ex.REST_COMPLETE + '''
+pool = aws.cognito.UserPool("users")
+aws.apigateway.Authorizer(
+    "cognito", rest_api=api.id, type="COGNITO_USER_POOLS", provider_arns=[pool.arn]
+)
+''', note="a Cognito authorizer calls no Lambda function"),
         Example(ex.LAMBDA + ex.OPENAPI_API + ex.OPENAPI_DEPLOYMENT + ex.OPENAPI_STAGE + '''
 aws.lambda_.Permission(
     "invoke",

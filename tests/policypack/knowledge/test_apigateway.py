@@ -208,3 +208,46 @@ def test_literal_source_arn_against_known_api_id() -> None:
         assert source_may_be_api(index, permission(text), known) is expected, text
     assert source_may_be_api(index, permission("arn:aws:execute-api:us-east-1:1:zzz/*/*"), unknown)
     assert source_may_be_api(index, permission(["garbage"]), known)
+
+
+AUTHORIZER_INVOKE = INVOKE.replace("function:orders", "function:authorize")
+
+
+def test_lambda_authorizers_are_invocation_edges() -> None:
+    rest = api()
+    function = res(tokens.LAMBDA_FUNCTION, "authorize", name="authorize")
+    token = res(tokens.REST_AUTHORIZER, "token", prop_deps={**on("restApi", rest), **on("authorizerUri", function)},
+                restApi=UNKNOWN, authorizerUri=UNKNOWN)
+    request = member(tokens.REST_AUTHORIZER, "request", rest, type="REQUEST", authorizerUri=AUTHORIZER_INVOKE)
+    cognito = member(tokens.REST_AUTHORIZER, "cognito", rest, type="COGNITO_USER_POOLS")
+    with_role = member(tokens.REST_AUTHORIZER, "role", rest, authorizerUri=AUTHORIZER_INVOKE,
+                       authorizerCredentials="arn:aws:iam::123456789012:role/invoke")
+    http = res(tokens.V2_API, "http", protocolType="HTTP")
+    v2 = member(tokens.V2_AUTHORIZER, "v2", http, "apiId", authorizerType="REQUEST",
+                authorizerUri=AUTHORIZER_INVOKE)
+    jwt = member(tokens.V2_AUTHORIZER, "jwt", http, "apiId", authorizerType="JWT")
+    edges = {e.source.name: e for e in invocation_edges(graph(rest, function, token, request, cognito, with_role,
+                                                               http, v2, jwt))}
+    assert set(edges) == {"token", "request", "role", "v2"}
+    assert edges["token"].function.functions == (function,) and edges["token"].api == rest
+    assert edges["role"].via_role and not edges["request"].via_role
+    assert edges["v2"].api == http
+
+
+def test_openapi_authorizer_in_a_body_is_an_invocation_edge() -> None:
+    document = {
+        "openapi": "3.0.1",
+        "paths": {},
+        "components": {"securitySchemes": {
+            "token": {"type": "apiKey", "x-amazon-apigateway-authorizer": {
+                "type": "token", "authorizerUri": AUTHORIZER_INVOKE}},
+            "pool": {"type": "apiKey", "x-amazon-apigateway-authorizer": {"type": "cognito_user_pools"}},
+        }},
+    }
+    edges = invocation_edges(graph(api(body=json.dumps(document))))
+    assert [sorted(e.function.names) for e in edges] == [["authorize"]]
+    yaml_body = (f"paths: {{}}\ncomponents:\n  securitySchemes:\n    token:\n"
+                 f"      x-amazon-apigateway-authorizer:\n        authorizerUri: {AUTHORIZER_INVOKE}\n"
+                 f"        authorizerCredentials: arn:aws:iam::123456789012:role/r\n")
+    (edge,) = invocation_edges(graph(api(body=yaml_body)))
+    assert edge.via_role
