@@ -85,7 +85,9 @@ RULE = Rule(
     ),
     fix=(
         "Move to a supported major version (PostgreSQL 16/17, MySQL 8.4) and the matching "
-        "parameter group family. The dated table lives in `policypack/knowledge/rds_support.py`."
+        "parameter group family. The dated table, each date with its source, lives in "
+        "`policypack/knowledge/rds_support.py`; majors whose date is not yet verified there "
+        "are not checked."
     ),
     bad=(
         Example('''
@@ -142,6 +144,32 @@ aws.rds.Instance(
 )
 ''', flagged=("analytics",), config={"minimumMajor": {"postgres": 16}},
             note="below an organisation's configured minimum"),
+        Example('''
+import pulumi_aws as aws
+
+aws.rds.Cluster(
+    "ledger",
+    engine="aurora-postgresql",
+    engine_version="12.22",
+    master_username="app",
+    manage_master_user_password=True,
+    skip_final_snapshot=True,
+)
+''', flagged=("ledger",),
+            note="Aurora PostgreSQL 12 left standard support on 2025-02-28"),
+        Example('''
+import pulumi_aws as aws
+
+aws.rds.Cluster(
+    "sessions",
+    engine="aurora-mysql",
+    engine_version="5.7.mysql_aurora.2.12.0",
+    master_username="app",
+    manage_master_user_password=True,
+    skip_final_snapshot=True,
+)
+''', flagged=("sessions",),
+            note="Aurora MySQL version 2 (MySQL 5.7) left standard support on 2024-10-31"),
     ),
     good=(
         Example('''
@@ -198,6 +226,19 @@ aws.rds.Instance(
 )
 ''', config={"referenceDate": "2026-06-01", "warnDays": 90},
             note="PostgreSQL 14 is more than warnDays away from its end date"),
+        Example('''
+import pulumi_aws as aws
+
+aws.rds.Cluster(
+    "ledger",
+    engine="aurora-postgresql",
+    engine_version="12.22",
+    master_username="app",
+    manage_master_user_password=True,
+    skip_final_snapshot=True,
+)
+''', config={"referenceDate": "2024-06-01", "warnDays": 90},
+            note="Aurora PostgreSQL 12 was still inside its support window in mid 2024"),
     ),
     options=(
         Option("warnDays", {"type": "integer", "minimum": 0}, 180,
