@@ -157,3 +157,33 @@ def test_gate_runtime_violations_join_the_folded_static_finding() -> None:
     merged = merge([static, *runtime])
     assert len(merged) == 1
     assert merged[0].detectors == (STATIC, RUNTIME) and len(merged[0].urns) == 2
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _corpus() -> list[tuple[str, dict[str, bytes]]]:
+    """Every program the test suite holds: the fixtures, the reference stack, every rule example."""
+    from policypack.rules import all_rules
+
+    programs = []
+    manifests = [*sorted((REPO / "tests" / "fixtures").rglob("Pulumi.yaml")), REPO / "reference_stack" / "Pulumi.yaml"]
+    for manifest in manifests:
+        root = manifest.parent
+        files = {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*.py"))}
+        programs.append((root.relative_to(REPO).as_posix(), files))
+    for rule in all_rules():
+        for index, example in enumerate((*rule.bad, *rule.good)):
+            programs.append((f"{rule.code}-{index}", {"__main__.py": example.code.encode()}))
+    return programs
+
+
+def test_no_duplicate_code_and_location_anywhere_in_the_test_corpus() -> None:
+    from analyzers.project import analyze, summarize_file
+
+    duplicated = []
+    for name, files in _corpus():
+        findings = analyze([summarize_file(path, source) for path, source in files.items()])
+        places = Counter((f.code, f.path, f.line, f.column, f.end_line, f.end_column) for f in findings)
+        duplicated.extend((name, place) for place, count in places.items() if count > 1)
+    assert duplicated == []
