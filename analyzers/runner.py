@@ -69,6 +69,7 @@ class RunResult:
     cache_hits: int = 0
     suppressed: int = 0
     notes: list[str] = field(default_factory=list)  # warnings for the user (stderr), one line each
+    details: list[str] = field(default_factory=list)  # what --verbose shows (stderr), one line each
 
 
 def load_front_end() -> ModuleType:
@@ -195,7 +196,10 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
     options_by_code = _merge_options(config.options, options.cli_options)
     for root, group in sorted(files.groups.items()):
         read = _read_group(root, group, files.reported, cwd, result, raw, sources)
-        for finding in _project_findings(front_end, cache, read, options_by_code, options.jobs, result):
+        environment = _environment(front_end, root)
+        found = _project_findings(front_end, cache, read, options_by_code, options.jobs, result, environment)
+        _describe_environment(root, cwd, environment, result)
+        for finding in found:
             raw.append(replace(finding, path=_cwd_relative(root / finding.path, cwd)))
     if cache is not None and cache.writes:
         cache.prune()
@@ -251,6 +255,21 @@ class _ReadFile:
     source: bytes
 
 
+def _environment(front_end: ModuleType, root: Path) -> Any:
+    """What the front end knows about the project besides its sources (the provider SDKs
+    installed here, the versions its requirements pin), if it has such knowledge."""
+    describe = getattr(front_end, "project_environment", None)
+    return describe(root) if describe is not None else None
+
+
+def _describe_environment(root: Path, cwd: Path, environment: Any, result: RunResult) -> None:
+    if environment is None:
+        return
+    notes = environment.notes() or [
+        "no provider facts needed (no pulumi_* package used, or results from the cache)"]
+    result.details.extend(f"{_cwd_relative(root, cwd)}: {note}" for note in notes)
+
+
 def _project_findings(
     front_end: ModuleType,
     cache: SummaryCache | None,
@@ -258,20 +277,25 @@ def _project_findings(
     options_by_code: Mapping[str, Mapping[str, Any]],
     jobs: int | None,
     result: RunResult,
+    environment: Any = None,
 ) -> list[Finding]:
-    """Phase 2's findings for one project: from the cache when no file and no option
-    changed since a run that stored them, else from the summaries."""
+    """Phase 2's findings for one project: from the cache when no file, no option and
+    nothing of the environment changed since a run that stored them, else from the summaries."""
     keys = [cache.key(item.relative, item.source) for item in read] if cache else []
     project_key = ""
     if cache:
-        project_key = cache.project_key(keys, _options_bytes(options_by_code))
+        facts = environment.fingerprint().encode() if environment is not None else b""
+        project_key = cache.project_key(keys, _options_bytes(options_by_code) + b"\0" + facts)
         with _collector_paused():
             stored = cache.get_project(project_key, load_findings)
         if stored is not None:
             result.cache_hits += len(read)
             return stored
     summaries = _summaries(front_end, cache, read, keys, jobs, result)
-    findings = list(front_end.analyze(summaries, options_by_code))
+    if environment is not None:
+        findings = list(front_end.analyze(summaries, options_by_code, environment=environment))
+    else:
+        findings = list(front_end.analyze(summaries, options_by_code))
     if cache:
         cache.put_project(project_key, dump_findings, findings)
     return findings

@@ -27,6 +27,10 @@ CONTRACT = {
 # Rules added after the contract was written (next free number in their block).
 ADDITIONS = {
     ("SG001", "unused-suppression", "info", False, True),
+    ("SG401", "unknown-resource-argument", "error", False, True),
+    ("SG402", "removed-resource-argument", "error", False, True),
+    ("SG403", "deprecated-resource-argument", "warning", True, True),
+    ("SG404", "argument-type-mismatch", "error", False, True),
 }
 
 
