@@ -65,6 +65,7 @@ site = aws.s3.Bucket("site", args)
     good=(
         Example(ex.REST_COMPLETE, detectors=_STATIC, note="depends_on inside opts"),
         Example('''
+import pulumi
 import pulumi_aws as aws
 
 
@@ -72,7 +73,7 @@ def make_bucket(name, **kwargs):
     return aws.s3.Bucket(name, **kwargs)
 
 
-make_bucket("logs", bucket="acme-logs")
+make_bucket("logs", **pulumi.Config().require_object("logsBucket"))
 ''', detectors=_STATIC, note="keywords the analyzer can't see (**kwargs): silent"),
         Example('''
 import pulumi_aws as aws
