@@ -233,12 +233,13 @@ class ProviderKnowledge:
         parts = [repr(sorted((name, pin.major, pin.source) for name, pin in self.pins.items()))]
         listed = shipped_index.manifest()
         parts.append(f"{listed.get('format')}/{listed.get('generated')}/{sorted(shipped_index.packages())}")
-        for entry in self.search_path:
+        for entry in self.search_path:  # only entries holding provider packages: the rest change nothing
             try:
                 names = sorted(item for item in os.listdir(entry) if item.startswith("pulumi_"))
             except OSError:
                 continue
-            parts.append(f"{entry}:{','.join(names)}")
+            if names:
+                parts.append(f"{entry}:{','.join(names)}")
         return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
