@@ -40,7 +40,8 @@ RESOURCE_OPTIONS = frozenset({
     "additional_secret_outputs", "aliases", "custom_timeouts", "delete_before_replace", "deleted_with",
     "depends_on", "env_var_mappings", "hide_diffs", "hooks", "id", "ignore_changes", "import_", "parent",
     "plugin_download_url", "protect", "provider", "providers", "replace_on_changes", "replace_with",
-    "replacement_trigger", "retain_on_delete", "transformations", "transforms", "urn", "version",
+    "replacement_trigger", "retain_on_delete", "state_migrations", "transformations", "transforms", "urn",
+    "version",
 })
 
 # Literal kinds that can never be a value of an argument of a kind (precision first: a string for a

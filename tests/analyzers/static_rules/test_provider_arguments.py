@@ -185,3 +185,13 @@ def test_the_reference_stack_is_clean() -> None:
                  for path in sorted(root.rglob("*.py"))]
     findings = analyze(summaries, environment=project_environment(root))
     assert not [f for f in findings if f.code.startswith("SG4")], [f.message for f in findings]
+
+
+def test_the_resource_options_the_rule_knows_are_the_sdks() -> None:
+    pulumi = pytest.importorskip("pulumi")
+    import inspect
+
+    from analyzers.static_rules.provider_arguments import RESOURCE_OPTIONS
+
+    parameters = set(inspect.signature(pulumi.ResourceOptions.__init__).parameters) - {"self"}
+    assert parameters >= RESOURCE_OPTIONS  # every option the rule names is one (newer SDKs may add more)
