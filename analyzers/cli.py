@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--jobs", type=int, metavar="N", help="parser processes (default: one per CPU)")
     lint.add_argument("--statistics", action="store_true", help="show a count per rule instead of findings")
     lint.add_argument("-q", "--quiet", action="store_true", help="no summary line, only findings")
+    lint.add_argument("-v", "--verbose", action="store_true",
+                      help="say where the provider facts came from (installed SDK, shipped index, heuristic)")
 
     rules = commands.add_parser(
         "rules", help="list the rule catalog, or show one rule's documentation",
@@ -243,6 +245,9 @@ def _lint(args: argparse.Namespace) -> int:
 
     for note in result.notes:
         _fail(f"warning: {note}")
+    if args.verbose:
+        for detail in result.details:
+            _fail(detail)
     if not result.files and not result.findings:
         print(f"{PROG}: warning: no Python files found under the given paths", file=sys.stderr)
     report = reporters.Report(

@@ -18,11 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzers.extract.summary import FileSummary, ParseProblem
 from analyzers.findings import Finding
 from policypack.rules.base import Rule, Violation
+
+if TYPE_CHECKING:
+    from analyzers.providers import ProviderKnowledge
 
 # Bump when FileSummary (or anything it holds) changes shape, phase 1 extracts
 # differently, or the cache encoding (``analyzers.cache_codec``) changes: it is
@@ -76,23 +79,33 @@ def project_name(directory: Path) -> str:
     return directory.name or DEFAULT_PROJECT
 
 
+def project_environment(root: Path) -> ProviderKnowledge:
+    """What phase 2 knows about the project at ``root`` besides its sources: the provider
+    SDKs installed here and the versions its requirements pin (``analyzers.providers``)."""
+    from analyzers.providers import ProviderKnowledge
+
+    return ProviderKnowledge.for_project(root)
+
+
 def analyze(
     summaries: Sequence[FileSummary],
     options: Mapping[str, Mapping[str, Any]] | None = None,
     *,
     project: str = DEFAULT_PROJECT,
+    environment: ProviderKnowledge | None = None,
 ) -> list[Finding]:
     """Phase 2 for one project: every static rule over all its files' summaries.
 
     ``options`` maps a rule code (or name) to that rule's option values.
-    ``project`` only names the synthetic URNs.
+    ``project`` only names the synthetic URNs. ``environment`` (from
+    :func:`project_environment`) defaults to the installed SDKs with no pins.
     """
     from analyzers.extract.graph_builder import build
     from analyzers.static_rules import SourceContext, source_checks
     from policypack.rules import static_rules
 
     options = options or {}
-    project_graph = build(summaries, project)
+    project_graph = build(summaries, project, environment)
     context = SourceContext(summaries, project_graph)
     source = source_checks()
     findings: list[Finding] = []
@@ -108,14 +121,19 @@ def analyze(
     return sorted(set(findings), key=Finding.sort_key)
 
 
-def resource_sites(summaries: Sequence[FileSummary], *, project: str = DEFAULT_PROJECT) -> list[Any]:
+def resource_sites(
+    summaries: Sequence[FileSummary],
+    *,
+    project: str = DEFAULT_PROJECT,
+    environment: ProviderKnowledge | None = None,
+) -> list[Any]:
     """Every resource construction site of one project (``extract.resource_sites.ResourceSite``):
     where it is, its type token and its logical name or name pattern; the CI gate's index for
-    pointing runtime violations at source lines."""
+    pointing runtime violations at source lines. ``environment`` as for :func:`analyze`."""
     from analyzers.extract.graph_builder import build
     from analyzers.extract.resource_sites import resource_sites as sites_of
 
-    return sites_of(build(summaries, project))
+    return sites_of(build(summaries, project, environment))
 
 
 def to_finding(rule: Rule, violation: Violation) -> Finding | None:

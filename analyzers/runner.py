@@ -94,6 +94,7 @@ class RunResult:
     notes: list[str] = field(default_factory=list)  # warnings for the user (stderr), one line each
     suppressed_with_reason: int = 0
     refused_suppressions: dict[str, int] = field(default_factory=dict)  # why a noqa comment did not apply → count
+    details: list[str] = field(default_factory=list)  # what --verbose shows (stderr), one line each
 
 
 def load_front_end() -> ModuleType:
@@ -244,12 +245,15 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
     indexes: list[ProjectIndex] = []
     for root, group in sorted(files.groups.items()):
         read = _read_group(root, group, files.reported, cwd, result, raw, sources)
+        environment = _environment(front_end, root)
         on_summaries = None
         if options.extra_findings is not None:
-            def on_summaries(summaries: list[Any], root: Path = root) -> None:
-                indexes.append(_project_index(front_end, root, summaries, cwd))
-        for finding in _project_findings(front_end, cache, read, options_by_code, options.jobs, result,
-                                         on_summaries):
+            def on_summaries(summaries: list[Any], root: Path = root, environment: Any = environment) -> None:
+                indexes.append(_project_index(front_end, root, summaries, cwd, environment))
+        found = _project_findings(front_end, cache, read, options_by_code, options.jobs, result, environment,
+                                  on_summaries)
+        _describe_environment(root, cwd, environment, result)
+        for finding in found:
             raw.append(replace(finding, path=_cwd_relative(root / finding.path, cwd)))
     if cache is not None and cache.writes:
         cache.prune()
@@ -266,9 +270,13 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
     return result
 
 
-def _project_index(front_end: ModuleType, root: Path, summaries: list[Any], cwd: Path) -> ProjectIndex:
-    sites = [replace(site, path=_cwd_relative(root / site.path, cwd))
-             for site in front_end.resource_sites(summaries, project=front_end.project_name(root))]
+def _project_index(
+    front_end: ModuleType, root: Path, summaries: list[Any], cwd: Path, environment: Any
+) -> ProjectIndex:
+    name = front_end.project_name(root)
+    found = (front_end.resource_sites(summaries, project=name, environment=environment) if environment is not None
+             else front_end.resource_sites(summaries, project=name))
+    sites = [replace(site, path=_cwd_relative(root / site.path, cwd)) for site in found]
     return ProjectIndex(_cwd_relative(root, cwd), front_end.project_name(root), sites)
 
 
@@ -320,6 +328,21 @@ class _ReadFile:
     source: bytes
 
 
+def _environment(front_end: ModuleType, root: Path) -> Any:
+    """What the front end knows about the project besides its sources (the provider SDKs
+    installed here, the versions its requirements pin), if it has such knowledge."""
+    describe = getattr(front_end, "project_environment", None)
+    return describe(root) if describe is not None else None
+
+
+def _describe_environment(root: Path, cwd: Path, environment: Any, result: RunResult) -> None:
+    if environment is None:
+        return
+    notes = environment.notes() or [
+        "no provider facts needed (no pulumi_* package used, or results from the cache)"]
+    result.details.extend(f"{_cwd_relative(root, cwd)}: {note}" for note in notes)
+
+
 def _project_findings(
     front_end: ModuleType,
     cache: SummaryCache | None,
@@ -327,15 +350,17 @@ def _project_findings(
     options_by_code: Mapping[str, Mapping[str, Any]],
     jobs: int | None,
     result: RunResult,
+    environment: Any = None,
     on_summaries: Callable[[list[Any]], None] | None = None,
 ) -> list[Finding]:
-    """Phase 2's findings for one project: from the cache when no file and no option
-    changed since a run that stored them, else from the summaries (which
-    ``on_summaries``, when given, also receives)."""
+    """Phase 2's findings for one project: from the cache when no file, no option and
+    nothing of the environment changed since a run that stored them, else from the
+    summaries (which ``on_summaries``, when given, also receives)."""
     keys = [cache.key(item.relative, item.source) for item in read] if cache else []
     project_key = ""
     if cache:
-        project_key = cache.project_key(keys, _options_bytes(options_by_code))
+        facts = environment.fingerprint().encode() if environment is not None else b""
+        project_key = cache.project_key(keys, _options_bytes(options_by_code) + b"\0" + facts)
         with _collector_paused():
             stored = cache.get_project(project_key, load_findings)
         if stored is not None:
@@ -346,7 +371,10 @@ def _project_findings(
     summaries = _summaries(front_end, cache, read, keys, jobs, result)
     if on_summaries is not None:
         on_summaries(summaries)
-    findings = list(front_end.analyze(summaries, options_by_code))
+    if environment is not None:
+        findings = list(front_end.analyze(summaries, options_by_code, environment=environment))
+    else:
+        findings = list(front_end.analyze(summaries, options_by_code))
     if cache:
         cache.put_project(project_key, dump_findings, findings)
     return findings

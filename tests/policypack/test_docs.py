@@ -28,6 +28,10 @@ CONTRACT = {
 ADDITIONS = {
     ("SG001", "unused-suppression", "info", False, True),
     ("SG002", "symlink-outside-project", "info", False, True),
+    ("SG401", "unknown-resource-argument", "error", False, True),
+    ("SG402", "removed-resource-argument", "error", False, True),
+    ("SG403", "deprecated-resource-argument", "warning", True, True),
+    ("SG404", "argument-type-mismatch", "error", False, True),
 }
 
 
