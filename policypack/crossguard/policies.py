@@ -63,7 +63,7 @@ def build_policy(rule: Rule) -> StackValidationPolicy:
         validate=_validator(rule),
         enforcement_level=enforcement_level(rule),
         config_schema=config_schema(rule),
-        remediation_steps=rule.fix,
+        remediation_steps=rule.remediation,
         url=rule.references[0] if rule.references else None,
         tags=[rule.code],
     )

@@ -3,7 +3,7 @@ analyzers.static_rules.sg103_component_child_missing_parent)."""
 
 from __future__ import annotations
 
-from policypack.rules.base import Detector, Example, Rule, Severity
+from policypack.rules.base import AutoFix, FixSafety, Detector, Example, Rule, Severity
 
 _STATIC = frozenset({Detector.STATIC})
 
@@ -177,5 +177,18 @@ Storage("assets")
     ),
     references=(
         "https://www.pulumi.com/docs/iac/concepts/components/#creating-child-resources",
+    ),
+    autofix=AutoFix(
+        FixSafety.SAFE,
+        "Adds `parent=self` to the child's options: extends `opts=ResourceOptions(...)` / "
+        "`opts=pulumi.ResourceOptions(...)` or the `ResourceOptions(...)` inside "
+        "`ResourceOptions.merge(...)`, extends the call that builds a shared options variable when "
+        "every use of it is inside the component, turns the component's own `opts` into "
+        "`ResourceOptions.merge(opts, ResourceOptions(parent=self))`, or adds `opts=` when there is none. "
+        "The child's URN then includes the component: on a stack that is already deployed, add "
+        "`aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)]` to keep the resource instead of "
+        "replacing it.",
+        "when the options name another parent explicitly, come from a function or an attribute, or "
+        "are a variable also used outside the component.",
     ),
 )
