@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 
 from analyzers import cache_command, policy_command
 from analyzers.config import Config, ConfigError, check_option, find_config_file, load_config, parse_level
+from analyzers.fixes import command as fix_command
 from analyzers.selection import SelectionLayer, SelectorError, resolve, split_selectors
 from policypack.rules.base import Severity
 
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--jobs", type=int, metavar="N", help="parser processes (default: one per CPU)")
     lint.add_argument("--statistics", action="store_true", help="show a count per rule instead of findings")
     lint.add_argument("-q", "--quiet", action="store_true", help="no summary line, only findings")
+    fix_command.add_arguments(lint)
 
     rules = commands.add_parser(
         "rules", help="list the rule catalog, or show one rule's documentation",
@@ -227,6 +229,7 @@ def _lint(args: argparse.Namespace) -> int:
         cache_dir=Path(args.cache_dir) if args.cache_dir else None,
         force_exclude=args.force_exclude,
         jobs=args.jobs,
+        keep_sources=args.fix or args.diff or (args.format in fix_command.FIX_INFO_FORMATS and not args.statistics),
     )
     # A run allocates millions of small, mostly acyclic objects (syntax trees, summaries);
     # collecting less often saves ~15% of a run for a few percent more memory (benchmarks/).
@@ -235,6 +238,22 @@ def _lint(args: argparse.Namespace) -> int:
         result = runner.run(options, cwd=cwd)
     except PathNotFound as missing:
         raise UsageError(f"path not found: {missing}") from None
+    fix_settings = fix_command.settings(config, cli_selection, cli_options, args.unsafe_fixes)
+    if args.diff or args.fix:
+        outcomes = fix_command.fix_projects(runner.load_front_end(), result.projects, result.findings, cwd,
+                                            fix_settings)
+        if args.diff:
+            diff = fix_command.diff_text(outcomes, cwd)
+            sys.stdout.write(diff)
+            if not args.quiet:
+                print(f"{PROG}: would fix {fix_command.count(outcomes)} finding(s)", file=sys.stderr)
+            return 1 if diff else 0
+        fixed, files, write_notes = fix_command.write(outcomes, cwd)
+        for note in write_notes:
+            _fail(f"warning: {note}")
+        if not args.quiet:
+            print(f"{PROG}: fixed {fixed} finding(s) in {files} file(s)", file=sys.stderr)
+        result = runner.run(options, cwd=cwd)
 
     for note in result.notes:
         _fail(f"warning: {note}")
@@ -249,6 +268,8 @@ def _lint(args: argparse.Namespace) -> int:
         source_root=_source_root(cwd),
         statistics=args.statistics,
         quiet=args.quiet,
+        fixes=fix_command.available(runner.load_front_end(), result.projects, result.findings, cwd, fix_settings)
+        if options.keep_sources else {},
     )
     text = reporters.renderer(args.format)(report)
     if output is None:

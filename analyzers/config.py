@@ -53,6 +53,8 @@ class Config:
     force_exclude: bool = False
     cache_dir: Path | None = None
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code → option → value
+    fixable: tuple[str, ...] | None = None  # rules whose findings --fix may fix (None: all)
+    unfixable: tuple[str, ...] = ()  # rules it never fixes
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -130,6 +132,8 @@ _KEYS = (
     "force-exclude",
     "cache-dir",
     "options",
+    "fixable",
+    "unfixable",
 )
 
 
@@ -213,6 +217,8 @@ def _parse(table: Mapping[str, Any], path: Path, label: str) -> Config:
         force_exclude=force_exclude,
         cache_dir=cache_dir,
         options=options,
+        fixable=selectors("fixable") if "fixable" in table else None,
+        unfixable=selectors("unfixable") if "unfixable" in table else (),
     )
 
 

@@ -22,7 +22,7 @@ import gc
 import importlib
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
@@ -58,6 +58,17 @@ class RunOptions:
     cache_dir: Path | None = None  # --cache-dir
     force_exclude: bool = False
     jobs: int | None = None  # worker processes for parsing; None = one per CPU
+    keep_sources: bool = False  # fill RunResult.projects (for fixes)
+
+
+@dataclass(frozen=True)
+class ProjectSources:
+    """One project's files as a run read them (``RunOptions.keep_sources``), for fixes."""
+
+    root: Path
+    sources: Mapping[str, bytes]  # "/"-separated path relative to ``root`` → the bytes analyzed
+    reported: frozenset[str]  # the paths (as in ``sources``) whose findings the run shows
+    summaries: Callable[[], list[Any]]  # the phase-1 summaries of ``sources``, through the cache
 
 
 @dataclass
@@ -69,6 +80,7 @@ class RunResult:
     cache_hits: int = 0
     suppressed: int = 0
     notes: list[str] = field(default_factory=list)  # warnings for the user (stderr), one line each
+    projects: list[ProjectSources] = field(default_factory=list)  # with RunOptions.keep_sources
 
 
 def load_front_end() -> ModuleType:
@@ -195,6 +207,8 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
     options_by_code = _merge_options(config.options, options.cli_options)
     for root, group in sorted(files.groups.items()):
         read = _read_group(root, group, files.reported, cwd, result, raw, sources)
+        if options.keep_sources:
+            result.projects.append(_project_sources(root, read, files.reported, front_end, cache, options.jobs))
         for finding in _project_findings(front_end, cache, read, options_by_code, options.jobs, result):
             raw.append(replace(finding, path=_cwd_relative(root / finding.path, cwd)))
     if cache is not None and cache.writes:
@@ -205,6 +219,23 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
     result.findings, result.suppressed = kept, suppressed
     reported_paths.sort()
     return result
+
+
+def _project_sources(root: Path, read: Sequence[_ReadFile], reported: set[Path], front_end: ModuleType,
+                     cache: SummaryCache | None, jobs: int | None) -> ProjectSources:
+    def summaries() -> list[Any]:
+        keys = [cache.key(item.relative, item.source) for item in read] if cache else []
+        return _summaries(front_end, cache, read, keys, jobs, RunResult([], []))
+
+    shown = frozenset(item.relative for item in read if root / item.relative in reported)
+    return ProjectSources(root, {item.relative: item.source for item in read}, shown, summaries)
+
+
+def filter_findings(findings: Sequence[Finding], sources: Mapping[str, bytes], config: Config,
+                    cli_selection: SelectionLayer, cwd: Path) -> list[Finding]:
+    """What a run shows of ``findings`` (paths relative to ``cwd``): rule selection,
+    per-file-ignores, severities and ``# noqa`` (``sources`` holds the files' bytes)."""
+    return _finish(findings, sources, _Filter(config, cli_selection, cwd))[0]
 
 
 def _finish(findings: Sequence[Finding], sources: Mapping[str, bytes], rules: _Filter) -> tuple[list[Finding], int]:

@@ -22,7 +22,7 @@ from analyzers.findings import Finding
 from analyzers.reporters import Report
 from analyzers.reporters.escaping import original_bytes, utf8_safe
 from policypack.rules import all_rules
-from policypack.rules.base import Rule
+from policypack.rules.base import Rule, Severity
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -95,6 +95,33 @@ def _location(report: Report, finding: Finding) -> dict[str, Any]:
     }
 
 
+def _artifact(report: Report, path: str) -> dict[str, Any]:
+    shown = report.path_from_source_root(Finding("", "", Severity.INFO, path, 1, 1, 1, 1, ""))
+    uri = quote(original_bytes(shown))
+    return {"uri": "file://" + uri} if shown.startswith("/") else {"uri": uri, "uriBaseId": SRCROOT}
+
+
+def _fixes(report: Report, finding: Finding) -> list[dict[str, Any]]:
+    """SARIF ``fixes``: the finding's automatic fix as replacements (none when it has no fix)."""
+    info = report.fixes.get(finding)
+    if info is None:
+        return []
+    changes: dict[str, list[dict[str, Any]]] = {}
+    for edit in info.replacements:
+        changes.setdefault(edit.path, []).append({
+            "deletedRegion": {"startLine": edit.start_line, "startColumn": edit.start_column,
+                              "endLine": edit.end_line, "endColumn": edit.end_column},
+            "insertedContent": {"text": utf8_safe(edit.text)},
+        })
+    label = "safe fix" if info.safety == "safe" else "unsafe fix (--unsafe-fixes)"
+    return [{
+        "description": {"text": utf8_safe(f"{info.description} [{label}]")},
+        "artifactChanges": [{"artifactLocation": _artifact(report, path), "replacements": replacements}
+                            for path, replacements in changes.items()],
+        "properties": {"applicability": info.safety},
+    }]
+
+
 def render(report: Report) -> str:
     rules = [rule for rule in all_rules() if rule.static]  # what was checked, for viewers
     index = {rule.code: position for position, rule in enumerate(rules)}
@@ -109,6 +136,9 @@ def render(report: Report) -> str:
         }
         if finding.code in index:
             result["ruleIndex"] = index[finding.code]
+        fixes = _fixes(report, finding)
+        if fixes:
+            result["fixes"] = fixes
         results.append(result)
     driver: dict[str, Any] = {
         "name": "stackguard",
