@@ -56,8 +56,29 @@ def closing_offset(file: SourceFile, node: cst.CSTNode) -> int:
     return end - 1
 
 
+# An argument appended on one line that would make it longer than this puts the call's
+# arguments one per line instead (as Black would).
+MAX_LINE = 100
+
+
 def append_argument(file: SourceFile, call: cst.Call, text: str) -> tuple[Edit, ...]:
-    return append_item(file, call.args, closing_offset(file, call), text)
+    close = closing_offset(file, call)
+    found = append_item(file, call.args, close, text)
+    if len(found) != 1 or "\n" in found[0].text or not call.args:
+        return found
+    line_start = file.line_start(found[0].start)
+    line_end = file.line_end(found[0].start)
+    if line_end - line_start - 1 + len(found[0].text) <= MAX_LINE or file.line_of(close) != file.line_of(line_start):
+        return found
+    _, func_end = file.span(call.func)
+    open_paren = file.text.find("(", func_end)
+    if open_paren < 0 or file.line_of(open_paren) != file.line_of(close):
+        return found
+    indent = file.indent_at(open_paren)
+    inner = indent + file.module.default_indent
+    arguments = [file.source(arg) for arg in call.args] + [text]
+    exploded = "\n" + "".join(f"{inner}{argument},\n" for argument in arguments) + indent
+    return (Edit(file.path, open_paren + 1, close, exploded),)
 
 
 def append_element(file: SourceFile, display: cst.List, text: str) -> tuple[Edit, ...]:

@@ -123,6 +123,18 @@ _KEYWORDS = frozenset({
 })
 
 
+def name_hint(name_expr: cst.BaseExpression | None, fallback: str) -> str:
+    """What a variable for a resource is called after: its literal logical name, or the fixed
+    text of an f-string name (``f"{name}-api"`` → ``api``), else ``fallback``."""
+    if isinstance(name_expr, cst.SimpleString) and isinstance(name_expr.evaluated_value, str):
+        return name_expr.evaluated_value
+    if isinstance(name_expr, cst.FormattedString):
+        text = "".join(p.value for p in name_expr.parts if isinstance(p, cst.FormattedStringText))
+        if re.search(r"[A-Za-z]", text):
+            return text
+    return fallback
+
+
 def derived_name(file: SourceFile, name_expr: cst.BaseExpression, suffix: str) -> str | None:
     """The source of a logical name derived from another one: ``"api"`` → ``"api-stage"``,
     ``f"{name}-api"`` → ``f"{name}-api-stage"``, ``name`` → ``f"{name}-stage"``."""

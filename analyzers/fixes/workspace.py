@@ -50,7 +50,11 @@ class Workspace:
 
     def resources_at(self, finding: Finding | FindingKey) -> list[Resource]:
         """Every graph resource built by the call a finding points at (one per run of that call)."""
-        return list(self._by_location.get((finding.path, finding.line, finding.column), ()))
+        return self.built_at(finding.path, finding.line, finding.column)
+
+    def built_at(self, path: str, line: int, column: int) -> list[Resource]:
+        """The resources built by the call starting at 1-based ``line`` and ``column`` of ``path``."""
+        return list(self._by_location.get((path, line, column), ()))
 
     def instances(self, resource: Resource) -> list[Resource]:
         """Every resource built by the same call as ``resource`` (loops, functions called twice)."""
