@@ -229,7 +229,7 @@ def _lint(args: argparse.Namespace) -> int:
         cache_dir=Path(args.cache_dir) if args.cache_dir else None,
         force_exclude=args.force_exclude,
         jobs=args.jobs,
-        keep_sources=args.fix or args.diff or (args.format in fix_command.FIX_INFO_FORMATS and not args.statistics),
+        keep_sources=args.fix or args.diff or fix_command.shows_fixes(args, config),
     )
     # A run allocates millions of small, mostly acyclic objects (syntax trees, summaries);
     # collecting less often saves ~15% of a run for a few percent more memory (benchmarks/).
@@ -269,7 +269,7 @@ def _lint(args: argparse.Namespace) -> int:
         statistics=args.statistics,
         quiet=args.quiet,
         fixes=fix_command.available(runner.load_front_end(), result.projects, result.findings, cwd, fix_settings)
-        if options.keep_sources else {},
+        if fix_command.shows_fixes(args, config) else {},
     )
     text = reporters.renderer(args.format)(report)
     if output is None:

@@ -55,6 +55,7 @@ class Config:
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code → option → value
     fixable: tuple[str, ...] | None = None  # rules whose findings --fix may fix (None: all)
     unfixable: tuple[str, ...] = ()  # rules it never fixes
+    show_fixes: bool = False  # reports mark findings that have an automatic fix
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -134,6 +135,7 @@ _KEYS = (
     "options",
     "fixable",
     "unfixable",
+    "show-fixes",
 )
 
 
@@ -176,6 +178,9 @@ def _parse(table: Mapping[str, Any], path: Path, label: str) -> Config:
     force_exclude = table.get("force-exclude", False)
     if not isinstance(force_exclude, bool):
         raise ConfigError(f"{where} force-exclude must be true or false")
+    show_fixes = table.get("show-fixes", False)
+    if not isinstance(show_fixes, bool):
+        raise ConfigError(f"{where} show-fixes must be true or false")
 
     cache_dir = None
     if "cache-dir" in table:
@@ -219,6 +224,7 @@ def _parse(table: Mapping[str, Any], path: Path, label: str) -> Config:
         options=options,
         fixable=selectors("fixable") if "fixable" in table else None,
         unfixable=selectors("unfixable") if "unfixable" in table else (),
+        show_fixes=show_fixes,
     )
 
 

@@ -16,8 +16,9 @@ from analyzers.reporters import FixInfo, Replacement
 from analyzers.selection import SelectionLayer, all_codes
 
 if TYPE_CHECKING:
-    from analyzers.fixes.engine import ProjectFixer, Settings
+    from analyzers.fixes.engine import ProjectFixer
     from analyzers.fixes.model import Outcome
+    from analyzers.fixes.settings import Settings
     from analyzers.runner import ProjectSources
 
 FIX_INFO_FORMATS = frozenset({"text", "json", "sarif"})
@@ -30,13 +31,23 @@ def add_arguments(lint: argparse.ArgumentParser) -> None:
                       help="print the fixes as a unified diff and change nothing (exit 1 when there is one)")
     lint.add_argument("--unsafe-fixes", action="store_true",
                       help="with --fix/--diff, also apply fixes marked unsafe (they add resources or change access)")
+    lint.add_argument("--show-fixes", action="store_true",
+                      help="say which findings have an automatic fix, safe or unsafe (text, json, sarif `fixes`); "
+                           "implied by --fix")
+
+
+def shows_fixes(args: argparse.Namespace, config: Config) -> bool:
+    """Whether the report marks fixes: computing them parses the files involved with libcst, so a
+    plain (cached) lint run doesn't, unless asked to."""
+    return (args.fix or args.show_fixes or config.show_fixes) and args.format in FIX_INFO_FORMATS \
+        and not args.statistics
 
 
 def settings(config: Config, selection: SelectionLayer, cli_options: Mapping[str, Mapping[str, object]],
              unsafe: bool) -> Settings:
     """What --fix may touch: the run's selection and options, ``fixable``/``unfixable``, --unsafe-fixes."""
     from analyzers.fixes import registry
-    from analyzers.fixes.engine import Settings
+    from analyzers.fixes.settings import Settings
 
     options = {code: dict(values) for code, values in config.options.items()}
     for code, values in cli_options.items():

@@ -11,32 +11,21 @@ Rounds stop when a round applies nothing, after ``MAX_ROUNDS``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from analyzers.config import Config
 from analyzers.findings import Finding
 from analyzers.fixes import registry
 from analyzers.fixes.model import Edit, FindingKey, Fix, Outcome, apply_edits
+from analyzers.fixes.settings import Settings
 from analyzers.fixes.verify import Snapshot, problem, snapshot
 from analyzers.fixes.workspace import Workspace
-from analyzers.selection import SelectionLayer
 from policypack.rules.base import FixSafety
 
 MAX_ROUNDS = 8
 # A failed batch is retried fix by fix; past this many, the round keeps only the first fix.
 MAX_SINGLE_CHECKS = 64
-
-
-@dataclass(frozen=True)
-class Settings:
-    config: Config = field(default_factory=Config)
-    selection: SelectionLayer = field(default_factory=SelectionLayer)
-    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code → option → value
-    fixable: frozenset[str] = frozenset()  # codes whose findings may be fixed
-    unsafe: bool = False  # apply unsafe fixes too
 
 
 def key_of(finding: Finding) -> FindingKey:

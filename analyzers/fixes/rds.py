@@ -107,7 +107,8 @@ def _family_helper(file: SourceFile, at: cst.CSTNode) -> str | None:
         if isinstance(statement, cst.FunctionDef) and "family" in statement.name.value.lower():
             params = statement.params
             if len(params.params) == 1 and not (params.posonly_params or params.kwonly_params
-                                                or params.star_arg or params.star_kwarg):
+                                                or isinstance(params.star_arg, (cst.Param, cst.ParamStar))
+                                                or isinstance(params.star_kwarg, cst.Param)):
                 found.append(statement.name.value)
     found = [name for name in found if _module_level_name(file, name, [at])
              and len(scopes.bindings(file.module, name)) == 1]
