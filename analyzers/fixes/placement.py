@@ -147,7 +147,8 @@ def reference_at(workspace: Workspace, target: Resource, at: Site, taken: set[st
         return name, ()
     if not is_bare_call(site) or (site.block is not at.block and in_loop(site)):
         return None
-    new = spelling.variable_name(spelling.name_hint(name_argument(site.call), target.name), taken)
+    kind = target.type.rsplit(":", 1)[-1]
+    new = spelling.variable_name(spelling.name_hint(name_argument(site.call), target.name, kind), taken)
     taken.add(new)
     return new, (Edit(site.file.path, site.start, site.start, f"{new} = "),)
 

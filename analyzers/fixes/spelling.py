@@ -3,6 +3,7 @@ names that are free for new variables, and names derived from logical names."""
 
 from __future__ import annotations
 
+import builtins
 import re
 
 import libcst as cst
@@ -101,8 +102,15 @@ def resource_options(file: SourceFile) -> tuple[str, tuple[Edit, ...]] | None:
 
 
 def used_names(file: SourceFile) -> set[str]:
-    """Every identifier the file mentions (a new variable must not shadow any of them)."""
-    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", file.text))
+    """Every name the file's code uses, and the builtins: a new variable must shadow none of them."""
+    names = set(dir(builtins))
+    pending: list[cst.CSTNode] = [file.module]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.Name):
+            names.add(node.value)
+        pending.extend(node.children)
+    return names
 
 
 def variable_name(logical: str, taken: set[str]) -> str:
@@ -123,16 +131,20 @@ _KEYWORDS = frozenset({
 })
 
 
-def name_hint(name_expr: cst.BaseExpression | None, fallback: str) -> str:
+def name_hint(name_expr: cst.BaseExpression | None, fallback: str, kind: str = "") -> str:
     """What a variable for a resource is called after: its literal logical name, or the fixed
-    text of an f-string name (``f"{name}-api"`` → ``api``), else ``fallback``."""
+    text of an f-string name (``f"{name}-api"`` → ``api``), else ``fallback``; with the
+    resource's ``kind`` ("integration") appended unless the name says it already."""
+    hint = fallback
     if isinstance(name_expr, cst.SimpleString) and isinstance(name_expr.evaluated_value, str):
-        return name_expr.evaluated_value
-    if isinstance(name_expr, cst.FormattedString):
+        hint = name_expr.evaluated_value
+    elif isinstance(name_expr, cst.FormattedString):
         text = "".join(p.value for p in name_expr.parts if isinstance(p, cst.FormattedStringText))
         if re.search(r"[A-Za-z]", text):
-            return text
-    return fallback
+            hint = text
+    if kind and kind.lower() not in hint.lower():
+        hint = f"{hint}-{kind}"
+    return hint
 
 
 def derived_name(file: SourceFile, name_expr: cst.BaseExpression, suffix: str) -> str | None:

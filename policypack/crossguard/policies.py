@@ -9,6 +9,7 @@ from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
     ReportViolation,
+    ResourceValidationPolicy,
     StackValidationArgs,
     StackValidationPolicy,
 )
@@ -69,6 +70,9 @@ def build_policy(rule: Rule) -> StackValidationPolicy:
     )
 
 
-def build_policies() -> list[StackValidationPolicy]:
+def build_policies() -> list[StackValidationPolicy | ResourceValidationPolicy]:
+    """One stack policy per runtime rule, then the remediations (disabled unless configured)."""
+    from policypack.crossguard.remediations import build_remediations
+
     graph_cache.install()
-    return [build_policy(rule) for rule in runtime_rules()]
+    return [*(build_policy(rule) for rule in runtime_rules()), *build_remediations()]

@@ -169,7 +169,8 @@ class Rule:
         """The "Fix" section: what the automatic fix does, or why there is none."""
         if self.autofix is None:
             return f"No automatic fix: {self.no_autofix or 'not implemented.'}"
-        text = f"**{self.autofix.safety.value.capitalize()} fix** (`{self.autofix.command}`): {self.autofix.description}"
+        safety = self.autofix.safety.value.capitalize()
+        text = f"**{safety} fix** (`{self.autofix.command}`): {self.autofix.description}"
         if self.autofix.limits:
             text += f" Not offered {self.autofix.limits}"
         return text

@@ -3,7 +3,7 @@ analyzers.static_rules.sg102_component_missing_register_outputs)."""
 
 from __future__ import annotations
 
-from policypack.rules.base import AutoFix, FixSafety, Detector, Example, Rule, Severity
+from policypack.rules.base import AutoFix, Detector, Example, FixSafety, Rule, Severity
 
 _STATIC = frozenset({Detector.STATIC})
 

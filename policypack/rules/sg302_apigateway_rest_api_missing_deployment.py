@@ -9,7 +9,7 @@ from policypack.graph import ResourceGraph
 from policypack.knowledge import tokens
 from policypack.knowledge.apigateway import ApiIndex, has_body
 from policypack.rules import apigateway_examples as ex
-from policypack.rules.base import AutoFix, FixSafety, Example, Rule, Severity, Violation
+from policypack.rules.base import AutoFix, Example, FixSafety, Rule, Severity, Violation
 
 
 def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:

@@ -9,7 +9,7 @@ from policypack.graph import ResourceGraph, known_str
 from policypack.knowledge import tokens
 from policypack.knowledge.apigateway import ApiIndex, ApiMembers, has_body, is_quick_create, is_set
 from policypack.rules import apigateway_examples as ex
-from policypack.rules.base import AutoFix, FixSafety, Example, Rule, Severity, Violation
+from policypack.rules.base import AutoFix, Example, FixSafety, Rule, Severity, Violation
 
 _V2_PROTOCOLS = frozenset({"http", "websocket"})
 
