@@ -344,6 +344,11 @@ def _rule_json(rule: Any) -> dict[str, Any]:
             for o in rule.options
         ],
         "references": list(rule.references),
+        "autofix": None if rule.autofix is None else {
+            "applicability": rule.autofix.safety.value,
+            "description": rule.autofix.description,
+            "limits": rule.autofix.limits,
+        },
         "explanation": rule.markdown(),
     }
 

@@ -27,11 +27,28 @@ def catalog_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def fixes_table() -> str:
+    """What ``stackguard lint --fix`` does per rule: safe, unsafe or none, and what / why not."""
+    rows = [
+        "| code | name | fix | what it does, or why there is none |",
+        "|---|---|---|---|",
+    ]
+    for rule in all_rules():
+        if rule.autofix is not None:
+            kind, text = rule.autofix.safety.value, rule.autofix.description
+        else:
+            kind, text = "none", rule.no_autofix
+        rows.append(f"| {rule.code} | {rule.name} | {kind} | {text.replace('|', chr(92) + '|')} |")
+    return "\n".join(rows) + "\n"
+
+
 def render_all() -> str:
     header = (
         "# stackguard rules\n\n"
         "Generated from the rule modules by `python -m policypack.docs`; do not edit by hand.\n\n"
         + catalog_table()
+        + "\n## Automatic fixes (`stackguard lint --fix`)\n\n"
+        + fixes_table()
     )
     return "\n".join([header, *(rule.markdown() for rule in all_rules())])
 

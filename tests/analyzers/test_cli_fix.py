@@ -95,7 +95,7 @@ def test_show_fixes_in_json_and_sarif(faulty: Path, capsys) -> None:
                                         "end_column": 28, "content": '"postgres17"'}]
     _, out, _ = lint(capsys, "--show-fixes", "--format", "sarif", ".")
     log = json.loads(out)
-    jsonschema.Draft7Validator(SARIF_SCHEMA).validate(log)
+    jsonschema.validators.validator_for(SARIF_SCHEMA)(SARIF_SCHEMA).validate(log)
     [sg201] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "SG201"]
     [change] = sg201["fixes"][0]["artifactChanges"]
     assert change["artifactLocation"]["uri"] == "stack/__main__.py"

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,3 +170,20 @@ def test_policy_pack_config_changes_levels_and_options(tmp_path: Path) -> None:
     assert {code for code, _ in advisory} == {code for code, _ in manifest(program)}
     sg101 = {name for code, name in advisory if code == "SG101"}
     assert sg101 and not sg101 & {"main-vpc", "private-subnet-a", "lambda-role", "lambda-sg"}
+
+
+def test_faulty_stack_after_fix_with_unsafe_fixes_passes(tmp_path: Path) -> None:
+    """`stackguard lint --fix --unsafe-fixes` leaves only SG101 (advisory): the preview passes."""
+    program = tmp_path / "fixed"
+    shutil.copytree(FIXTURES / "faulty_stack", program, ignore=shutil.ignore_patterns("expected.json"))
+    fixed = subprocess.run(
+        [sys.executable, "-m", "analyzers", "lint", "--fix", "--unsafe-fixes", "--no-cache", "."],
+        cwd=program, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=300,
+    )
+    assert fixed.returncode == 1 and "fixed 4 finding(s)" in fixed.stderr, fixed.stdout + fixed.stderr
+    preview = Workspace(tmp_path, program).preview()
+    assert preview.returncode == 0, preview.output[-4000:]
+    by_level = preview.violations()
+    assert "mandatory" not in by_level
+    assert {code for code, _ in by_level["advisory"]} == {"SG101"}
+    assert {"api-integration-invoke", "api-deployment", "api-stage"} <= {name for _, name in by_level["advisory"]}

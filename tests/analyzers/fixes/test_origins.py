@@ -72,7 +72,7 @@ def test_nothing_when_the_literal_is_not_certainly_the_value() -> None:
     assert family({"__main__.py": formatted})[1] is None
     local_shadow = ('import pulumi_aws as aws\nFAMILY = "postgres14"\n\ndef make(FAMILY):\n'
                     '    return aws.rds.ParameterGroup("params", family=FAMILY)\n\nmake("postgres15")\n')
-    space, written = family({"__main__.py": local_shadow})
+    _, written = family({"__main__.py": local_shadow})
     assert written is None  # a parameter, not the module constant of the same name
 
 

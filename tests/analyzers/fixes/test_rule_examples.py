@@ -13,7 +13,7 @@ SG101.
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -48,7 +48,7 @@ CASES = [
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def fixed(code: str, index: int) -> tuple[str, str]:
     source = rule_by_code_or_name(code).bad[index].code
     return source, fix({MAIN: source}, {code}).fixed.get(MAIN, source)
