@@ -207,10 +207,11 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
     options_by_code = _merge_options(config.options, options.cli_options)
     for root, group in sorted(files.groups.items()):
         read = _read_group(root, group, files.reported, cwd, result, raw, sources)
-        if options.keep_sources:
-            result.projects.append(_project_sources(root, read, files.reported, front_end, cache, options.jobs))
-        for finding in _project_findings(front_end, cache, read, options_by_code, options.jobs, result):
+        made: list[Any] | None = [] if options.keep_sources else None
+        for finding in _project_findings(front_end, cache, read, options_by_code, options.jobs, result, made):
             raw.append(replace(finding, path=_cwd_relative(root / finding.path, cwd)))
+        if made is not None:
+            result.projects.append(_project_sources(root, read, files.reported, front_end, cache, options.jobs, made))
     if cache is not None and cache.writes:
         cache.prune()
 
@@ -222,10 +223,12 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
 
 
 def _project_sources(root: Path, read: Sequence[_ReadFile], reported: set[Path], front_end: ModuleType,
-                     cache: SummaryCache | None, jobs: int | None) -> ProjectSources:
+                     cache: SummaryCache | None, jobs: int | None, made: list[Any]) -> ProjectSources:
     def summaries() -> list[Any]:
-        keys = [cache.key(item.relative, item.source) for item in read] if cache else []
-        return _summaries(front_end, cache, read, keys, jobs, RunResult([], []))
+        if not made:  # the project's findings came from the cache: its summaries are cached too
+            keys = [cache.key(item.relative, item.source) for item in read] if cache else []
+            made.extend(_summaries(front_end, cache, read, keys, jobs, RunResult([], [])))
+        return made
 
     shown = frozenset(item.relative for item in read if root / item.relative in reported)
     return ProjectSources(root, {item.relative: item.source for item in read}, shown, summaries)
@@ -289,9 +292,10 @@ def _project_findings(
     options_by_code: Mapping[str, Mapping[str, Any]],
     jobs: int | None,
     result: RunResult,
+    made: list[Any] | None = None,
 ) -> list[Finding]:
     """Phase 2's findings for one project: from the cache when no file and no option
-    changed since a run that stored them, else from the summaries."""
+    changed since a run that stored them, else from the summaries (kept in ``made``)."""
     keys = [cache.key(item.relative, item.source) for item in read] if cache else []
     project_key = ""
     if cache:
@@ -302,6 +306,8 @@ def _project_findings(
             result.cache_hits += len(read)
             return stored
     summaries = _summaries(front_end, cache, read, keys, jobs, result)
+    if made is not None:
+        made.extend(summaries)
     findings = list(front_end.analyze(summaries, options_by_code))
     if cache:
         cache.put_project(project_key, dump_findings, findings)
