@@ -112,3 +112,23 @@ def test_a_clean_project_has_nothing_to_diff(tmp_path: Path, monkeypatch, capsys
     assert lint(capsys, "--diff", ".")[:2] == (0, "")
     code, _, err = lint(capsys, "--fix", ".")
     assert code == 0 and "fixed 0 finding(s) in 0 file(s)" in err
+
+
+def test_hostile_project_files_are_never_written_through(tmp_path: Path, monkeypatch, capsys) -> None:
+    (tmp_path / ".git").mkdir()
+    project = tmp_path / "stack"
+    project.mkdir()
+    outside = tmp_path / "outside.py"
+    faulty = (FIXTURES / "faulty_stack" / "__main__.py").read_text()
+    outside.write_text(faulty)
+    (project / "Pulumi.yaml").write_text("name: stack\nruntime: python\n")
+    (project / "__main__.py").write_text("import db  # noqa: F401\n")
+    (project / "db.py").symlink_to(outside)
+    (project / "latin1.py").write_bytes(b"# caf\xe9\nimport pulumi\n")
+    (project / "broken.py").write_text("def (:\n")
+    monkeypatch.chdir(project)
+    code, _, err = lint(capsys, "--fix", "--unsafe-fixes", ".")
+    assert code in (0, 1) and "Traceback" not in err
+    assert outside.read_text() == faulty and (project / "db.py").is_symlink()
+    assert (project / "latin1.py").read_bytes() == b"# caf\xe9\nimport pulumi\n"
+    assert (project / "broken.py").read_text() == "def (:\n"
