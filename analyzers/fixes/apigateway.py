@@ -56,7 +56,7 @@ def _flagged_everywhere(workspace: Workspace, finding: Finding, flagged: set[str
     return built
 
 
-def _taken(workspace: Workspace, site: Site) -> set[str]:
+def _taken(site: Site) -> set[str]:
     return spelling.used_names(site.file)
 
 
@@ -84,12 +84,9 @@ def _at_root(workspace: Workspace, resource: Resource) -> bool:
     return parent is not None and parent.is_stack
 
 
-def _known_names(instances: Sequence[Resource]) -> bool:
-    return all(workspace_name_known(resource) for resource in instances)
-
-
-def workspace_name_known(resource: Resource) -> bool:
-    return resource.location is not None and not resource.name.endswith(f":{resource.location.line}")
+def _known_names(workspace: Workspace, instances: Sequence[Resource]) -> bool:
+    """Whether every run's logical name is known (inserted names are derived from them)."""
+    return all(getattr(workspace.node(resource), "name", None) is not None for resource in instances)
 
 
 # --- SG301 -------------------------------------------------------------------------------------
@@ -98,7 +95,7 @@ def workspace_name_known(resource: Resource) -> bool:
 def lambda_permission(workspace: Workspace, finding: Finding) -> Fix | None:
     uncovered = sg301.uncovered_edges(workspace.graph)
     anchors = _flagged_everywhere(workspace, finding, set(uncovered))
-    if anchors is None or not _known_names(anchors):
+    if anchors is None or not _known_names(workspace, anchors):
         return None
     site = site_of(workspace, anchors[0])
     if site is None:
@@ -153,7 +150,7 @@ def lambda_permission(workspace: Workspace, finding: Finding) -> Fix | None:
 def _apis_without(workspace: Workspace, finding: Finding, members: str) -> tuple[ApiIndex, list[Resource]] | None:
     apis = ApiIndex(workspace.graph)
     built = workspace.resources_at(finding)
-    if not built or not _known_names(built):
+    if not built or not _known_names(workspace, built):
         return None
     if any(getattr(apis.members(api), members) for api in built):
         return None
@@ -208,7 +205,7 @@ def _after_integrations(workspace: Workspace, apis: ApiIndex, built: Sequence[Re
     last = ordered[-1][0]
     if any(site.block is not last.block for site, _ in ordered) or api_text is None:
         return None
-    taken = _taken(workspace, last)
+    taken = _taken(last)
     names: list[str] = []
     extra: list[Edit] = []
     for _, integration in ordered:
@@ -241,7 +238,7 @@ def _deployment_fix(workspace: Workspace, finding: Finding, built: Sequence[Reso
     if None in (deployment_name, stage_name, deployment_class, stage_class, options, child):
         return None
     assert options is not None and child is not None
-    taken = _taken(workspace, anchor) | {text.split(" = ")[0] for text in (e.text for e in extra)}
+    taken = _taken(anchor) | {text.split(" = ")[0] for text in (e.text for e in extra)}
     variable = spelling.variable_name(spelling.name_hint(name_expr, built[0].name) + deployment_suffix, taken)
     unit = file.module.default_indent
     deployment_args = [str(deployment_name), f"rest_api={api_text}.id"]
@@ -271,13 +268,10 @@ def stage(workspace: Workspace, finding: Finding) -> Fix | None:
         return None
     apis, built = found
     if all(api.type == tokens.REST_API for api in built):
-        deployments = {id(apis.members(api).deployments[0]) if len(apis.members(api).deployments) == 1 else None
-                       for api in built}
         if all(not apis.members(api).deployments for api in built):
-            fix = deployment_and_stage(workspace, finding)
-            return fix
-        if None in deployments:
-            return None
+            return deployment_and_stage(workspace, finding)  # the same edit as SG302's fix
+        if any(len(apis.members(api).deployments) != 1 for api in built):
+            return None  # several deployments: which one a stage serves is a choice
         return _rest_stage(workspace, finding, apis, built)
     if all(api.type == tokens.V2_API for api in built):
         return _http_stage(workspace, finding, apis, built)
@@ -293,7 +287,7 @@ def _rest_stage(workspace: Workspace, finding: Finding, apis: ApiIndex, built: S
     if len({(d.location.line, d.location.column) for d in deployments if d.location}) != 1:
         return None  # the deployments come from different calls
     api_text = reference_through(workspace, deployments[0], "restApi", built[0])
-    taken = _taken(workspace, site)
+    taken = _taken(site)
     own = bound_name(site)
     if own is not None:
         deployment_text, extra = own, ()
@@ -373,7 +367,7 @@ def deployment_depends_on(workspace: Workspace, finding: Finding) -> Fix | None:
     per_run = {frozenset(_site_start(workspace, m) for m in missing[d.urn].missing) for d in deployments}
     if len(per_run) != 1:
         return None  # runs of this call miss different members
-    taken = _taken(workspace, site)
+    taken = _taken(site)
     names: list[str] = []
     extra: list[Edit] = []
     for start in sorted(wanted):
@@ -450,7 +444,7 @@ def permission_source_arn(workspace: Workspace, finding: Finding) -> Fix | None:
             return None
         api = found
     assert api is not None
-    reference = reference_at(workspace, api, site, _taken(workspace, site))
+    reference = reference_at(workspace, api, site, _taken(site))
     if reference is None or reference[1]:
         return None
     change = edits.append_argument(site.file, site.call, SOURCE_ARN.format(api=reference[0]))
