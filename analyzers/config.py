@@ -1,9 +1,16 @@
 """``[tool.stackguard]`` in pyproject.toml: finding, reading and validating it.
 
 Every mistake becomes a :class:`ConfigError` whose message is one line naming
-the file and the key, so the CLI can print it and exit 2::
+the file and the key (or the line and column of a syntax error), so the CLI
+can print it and exit 2::
 
     pyproject.toml: [tool.stackguard] unknown key 'selec' (did you mean 'select'?)
+    pyproject.toml:3:7: invalid TOML: Invalid value
+
+A pyproject.toml met while looking for the settings that cannot be read or
+parsed is such an error too (as in Ruff): it cannot be known not to hold
+``[tool.stackguard]``, and linting with other settings would quietly change
+the gate. Messages never quote the file's text.
 
 Rule options are checked against each :class:`~policypack.rules.base.Option`'s
 JSON schema by a small built-in checker (jsonschema is only a test dependency).
@@ -13,12 +20,16 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analyzers.discovery import resolves_within
+from analyzers.reading import FileTooLarge, read_regular_file
 from analyzers.selection import SelectorError, resolve
 from policypack.rules import all_rules, rule_by_code_or_name
 from policypack.rules.base import Rule, Severity
@@ -30,6 +41,8 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 TABLE = "[tool.stackguard]"
 LEVELS = ("error", "warning", "info")
+MAX_CONFIG_BYTES = 1024 * 1024  # a settings file is a few kilobytes; the cap keeps a hostile one bounded
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\Z")
 
 
 class ConfigError(Exception):
@@ -62,24 +75,26 @@ def find_config_file(start: Path) -> Path | None:
     """The first pyproject.toml with a [tool.stackguard] table from ``start`` upwards.
 
     The walk stops at the root of a git work tree (a directory holding ``.git``)
-    so a checkout never picks up settings from a directory above it.
+    so a checkout never picks up settings from a directory above it. Raises
+    ConfigError for a pyproject.toml on the way that cannot be read or parsed.
+    A start below the current directory that a symlink leads out of it (which
+    discovery will not follow either) is looked up from the current directory.
     """
     start = start.absolute()
+    cwd = Path.cwd()
+    if cwd in start.parents and not resolves_within(os.path.realpath(start), os.path.realpath(cwd)):
+        start = cwd
     directory = start if start.is_dir() else start.parent
     for candidate in (directory, *directory.parents):
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _has_table(pyproject):
+        if pyproject.exists() and _has_table(_read_toml(pyproject, _display(pyproject))):
             return pyproject
         if (candidate / ".git").exists():
             return None
     return None
 
 
-def _has_table(pyproject: Path) -> bool:
-    try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False  # a broken unrelated pyproject.toml is not ours to judge
+def _has_table(data: Mapping[str, Any]) -> bool:
     return isinstance(data.get("tool"), dict) and "stackguard" in data["tool"]
 
 
@@ -87,19 +102,9 @@ def load_config(path: Path) -> Config:
     """Read and validate a config file: a pyproject.toml ([tool.stackguard]) or a
     stackguard-only TOML file whose top level holds the same keys."""
     label = _display(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{label}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{label}: cannot read config file ({_reason(error)})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{label}: invalid TOML: {error}") from None
-    tool = data.get("tool")
-    if isinstance(tool, dict) and "stackguard" in tool:
-        table = tool["stackguard"]
+    data = _read_toml(path, label)
+    if _has_table(data):
+        table = data["tool"]["stackguard"]
     elif path.name == "pyproject.toml":
         raise ConfigError(f"{label}: no {TABLE} table")
     else:
@@ -107,6 +112,50 @@ def load_config(path: Path) -> Config:
     if not isinstance(table, dict):
         raise ConfigError(f"{label}: {TABLE} must be a table")
     return _parse(table, path.resolve(), label)
+
+
+def _read_toml(path: Path, label: str) -> dict[str, Any]:
+    """A TOML file's data; every way it can fail is one ConfigError line."""
+    try:
+        raw = read_regular_file(path, MAX_CONFIG_BYTES)
+    except FileNotFoundError:
+        raise ConfigError(f"{label}: config file not found") from None
+    except FileTooLarge:
+        raise ConfigError(f"{label}: config file too large (the limit is {MAX_CONFIG_BYTES // 1024} KiB)") from None
+    except OSError as error:
+        raise ConfigError(f"{label}: cannot read config file ({_reason(error)})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _position(raw, error.start)
+        raise ConfigError(
+            f"{label}:{line}:{column}: invalid TOML: not valid UTF-8 (byte 0x{raw[error.start]:02x})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line, column, message = _toml_problem(error, text)
+        raise ConfigError(f"{label}:{line}:{column}: invalid TOML: {message}") from None
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset; the bytes before it are valid UTF-8."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, len(raw[line_start:offset].decode("utf-8")) + 1
+
+
+def _toml_problem(error: Exception, text: str) -> tuple[int, int, str]:
+    """Line, column and message of a TOMLDecodeError: attributes since Python 3.14, else
+    the "(at line L, column C)" or "(at end of document)" suffix of its message."""
+    line, column, message = (getattr(error, name, None) for name in ("lineno", "colno", "msg"))
+    if isinstance(line, int) and isinstance(column, int) and isinstance(message, str):
+        return line, column, message
+    message = str(error)
+    where = _TOML_POSITION.search(message)
+    if where is None:
+        return 1, 1, message
+    if where.group(1):
+        return int(where.group(1)), int(where.group(2)), message[: where.start()]
+    return text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1, message[: where.start()]
 
 
 def _display(path: Path) -> str:

@@ -14,16 +14,35 @@ indexes the project that holds ``infra/db.py`` and reports only that file.
   configured globs, never follow directory symlinks and visit each real
   directory once, so symlink loops end. Explicit files are always analyzed
   unless ``force-exclude`` is set (as in Ruff).
+- Only regular files are read. A FIFO, device or socket (met while walking or
+  named on the command line) is a problem reported on its path, never opened.
+
+The linted tree is untrusted, so a symlink is followed only when its target
+stays inside the *project root* it was met under: the directory discovery
+indexes it with (the Pulumi project, else the directory given, else for a lone
+file the directory holding pyproject.toml or .git). With several paths each is
+judged against its own root. A path on the command line is judged the same
+way, and one below the current directory must also resolve inside it, so a
+link planted in place of ``infra/`` cannot redirect ``stackguard lint infra``
+(paths typed outside the current directory are the user's own choice). A link
+that leads out is recorded once (:attr:`FileSet.escaping_links`, reported as
+SG002) and nothing behind it is read; a link that stays inside works as
+before: a file link is read (once per real file), a directory link is not
+walked (its real directory is, where it lies in the walk).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from analyzers.reading import kind_of
 
 DEFAULT_EXCLUDES = (
     ".git",
@@ -164,7 +183,9 @@ class FileSet:
 
     groups: dict[Path, list[Path]] = field(default_factory=dict)
     reported: set[Path] = field(default_factory=set)  # the files whose findings are shown
-    problems: list[tuple[Path, str]] = field(default_factory=list)  # unreadable directories
+    # Paths not read, and why: unreadable directories, FIFOs, devices, sockets.
+    problems: list[tuple[Path, str]] = field(default_factory=list)
+    escaping_links: list[Path] = field(default_factory=list)  # symlinks leading out of their root
     requested_dirs: list[Path] = field(default_factory=list)
 
     def shows(self, path: Path) -> bool:
@@ -217,67 +238,110 @@ def _fallback_root(file: Path) -> Path:
     return file.parent
 
 
-def _walk(top: Path, excludes: Excludes, problems: list[tuple[Path, str]]) -> Iterable[Path]:
+def _walk(top: Path, boundary: str, excludes: Excludes, result: FileSet) -> Iterable[Path]:
+    """The regular ``*.py`` files under ``top``; ``boundary`` is the real path of its project root."""
     seen_dirs: set[tuple[int, int]] = set()
 
     def on_error(error: OSError) -> None:
-        problems.append((Path(error.filename or top), error.strerror or type(error).__name__))
+        result.problems.append((Path(error.filename or top), error.strerror or type(error).__name__))
 
     for dirpath, dirnames, filenames in os.walk(top, onerror=on_error):
         directory = Path(dirpath)
         try:
-            stat = directory.stat()
-            identity = (stat.st_dev, stat.st_ino)
+            status = directory.stat()
+            identity = (status.st_dev, status.st_ino)
         except OSError:
             continue
         if identity in seen_dirs:  # a bind mount or a loop: walked already
             dirnames[:] = []
             continue
         seen_dirs.add(identity)
-        dirnames[:] = sorted(
-            name
-            for name in dirnames
-            if not (directory / name).is_symlink() and not excludes.excluded_entry(directory / name)
-        )
+        walked = []
+        for name in sorted(dirnames):
+            entry = directory / name
+            if excludes.excluded_entry(entry):
+                continue
+            if entry.is_symlink():
+                if not resolves_within(os.path.realpath(entry), boundary):
+                    result.escaping_links.append(entry)
+                continue
+            walked.append(name)
+        dirnames[:] = walked
         for name in sorted(filenames):
-            if not name.endswith(".py"):
-                continue
-            path = directory / name
-            if excludes.excluded_entry(path):
-                continue
-            if path.is_symlink() and not path.is_file():
-                continue  # dangling link
-            yield path
+            if name.endswith(".py") and not excludes.excluded_entry(directory / name):
+                file = _regular_file(directory / name, boundary, result)
+                if file is not None:
+                    yield file
+
+
+def _regular_file(path: Path, boundary: str, result: FileSet) -> Path | None:
+    """The path if it is (or links, inside the boundary, to) a regular file; else None,
+    with a link leading out or a special file recorded on the way."""
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            real = os.path.realpath(path)
+            if not resolves_within(real, boundary):
+                result.escaping_links.append(path)
+                return None
+            mode = os.stat(real).st_mode
+    except OSError:
+        return None  # gone since the directory was listed, a dangling link, or a loop
+    if stat.S_ISREG(mode):
+        return path
+    result.problems.append((path, f"not a regular file: {kind_of(mode)}"))
+    return None
 
 
 def collect(paths: Sequence[Path], excludes: Excludes, force_exclude: bool = False) -> FileSet:
     """Discover, group and mark the files for one run. Raises PathNotFound."""
     result = FileSet()
     roots = _ProjectRoots()
+    cwd = _absolute(Path("."))  # physical: the operating system resolved it
     requested_dirs: list[Path] = []
     explicit_files: list[Path] = []
     index_roots: list[Path] = []
     for given in paths:
         path = _absolute(given)
-        if not path.exists():
-            raise PathNotFound(str(given))
-        if path.is_dir():
-            requested_dirs.append(path)
-            index_roots.append(roots.of(path) or path)
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as error:
+            if error.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):
+                raise PathNotFound(str(given)) from None
+            result.problems.append((path, error.strerror or type(error).__name__))
+            result.reported.add(path)
+            continue
+        if stat.S_ISDIR(mode):
+            root = roots.of(path) or path
+        elif force_exclude and excludes.excluded(path):
+            continue
         else:
-            if force_exclude and excludes.excluded(path):
-                continue
+            root = roots.of(path.parent) or _fallback_root(path)
+        if _leaves(path, root, cwd):
+            result.escaping_links.append(path)
+            result.reported.add(path)
+        elif stat.S_ISDIR(mode):
+            requested_dirs.append(path)
+            index_roots.append(root)
+        elif stat.S_ISREG(mode):
             explicit_files.append(path)
-            index_roots.append(roots.of(path.parent) or _fallback_root(path))
+            index_roots.append(root)
+        else:  # named, but never opened: a FIFO would block, /dev/zero never ends
+            result.problems.append((path, f"not a regular file: {kind_of(mode)}"))
+            result.reported.add(path)
 
     # Walk every index root once (nested ones are covered by their ancestor), then the
     # requested directories too: one that is excluded itself is still walked when asked for.
     unique_roots = list(dict.fromkeys(index_roots))
     tops = [root for root in unique_roots if not any(
         other != root and _inside(root, other) for other in unique_roots)]
+    boundaries = {top: os.path.realpath(top) for top in tops}
+    walks = [(top, boundaries[top]) for top in tops]
+    walks += [(directory, boundaries[next(top for top in tops if _inside(directory, top))])
+              for directory in requested_dirs]
     files: dict[Path, None] = {}
-    for top in [*tops, *requested_dirs]:
-        for file in _walk(top, excludes, result.problems):
+    for top, boundary in walks:
+        for file in _walk(top, boundary, excludes, result):
             files.setdefault(file, None)
     for file in explicit_files:
         files.setdefault(file, None)
@@ -294,8 +358,26 @@ def collect(paths: Sequence[Path], excludes: Excludes, force_exclude: bool = Fal
         if real in explicit_real or any(_inside(file, directory) for directory in requested_dirs):
             result.reported.add(file)
     result.problems = list(dict.fromkeys(result.problems))
+    result.escaping_links = sorted(set(result.escaping_links))
     result.requested_dirs = requested_dirs
     return result
+
+
+def _leaves(path: Path, root: Path, cwd: Path) -> bool:
+    """Whether a path from the command line leads, through a symlink, out of its project
+    root, or (when it lies below the current directory) out of the current directory.
+    The root is checked too: it is found through the path and may itself be the link."""
+    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    if not resolves_within(real, real_root):
+        return True
+    real_cwd = os.path.realpath(cwd)
+    return any(_inside(lexical, cwd) and not resolves_within(resolved, real_cwd)
+               for lexical, resolved in ((path, real), (root, real_root)))
+
+
+def resolves_within(real: str, boundary: str) -> bool:
+    """Whether a resolved path is the (resolved) ``boundary`` or below it."""
+    return real == boundary or real.startswith(boundary.rstrip(os.sep) + os.sep)
 
 
 def _inside(path: Path, directory: Path) -> bool:

@@ -11,7 +11,9 @@ what it reads and what the user sees:
    ``per-file-ignores``, severity overrides and ``# noqa`` comments apply;
    unused ``# noqa`` codes become SG001 findings.
 
-A file that cannot be read is an SG000 finding, and the run goes on.
+A file that cannot be read is an SG000 finding, and the run goes on; a
+symlink discovery did not follow because it leaves the project is an SG002
+(info) finding.
 """
 
 from __future__ import annotations
@@ -35,12 +37,14 @@ from analyzers.cache_codec import dump_findings, load_findings
 from analyzers.config import Config
 from analyzers.discovery import DEFAULT_EXCLUDES, Excludes, collect, glob_matches
 from analyzers.findings import Finding
+from analyzers.reading import FileTooLarge, read_regular_file
 from analyzers.selection import SelectionLayer, enabled_codes, resolve, severity_overrides
 from policypack.rules import rule_by_code_or_name
 from policypack.rules.base import Severity
 
 TOOL_VERSION = policypack.__version__
 PARSE_ERROR_CODE = "SG000"
+ESCAPING_LINK_CODE = "SG002"
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
 # Parsing is ~10k lines/s: a bigger .py file is generated data, not a program to review,
@@ -100,11 +104,29 @@ def unreadable_finding(path: str, reason: str) -> Finding:
     return _not_analyzed(path, f"Cannot read this file ({reason}); it was not analyzed.")
 
 
-def _too_large_finding(path: str, size: int) -> Finding:
-    return _not_analyzed(
-        path,
-        f"This file is too large to analyze ({size / 2**20:.1f} MiB; the limit is "
-        f"{MAX_FILE_BYTES // 2**20} MiB); exclude it or split it.",
+def _too_large_finding(path: str, size: int | None) -> Finding:
+    limit = MAX_FILE_BYTES // 2**20
+    if size is None:  # the file system reported less, but the file held more when read
+        amount = f"more than the limit of {limit} MiB"
+    else:
+        amount = f"{size / 2**20:.1f} MiB; the limit is {limit} MiB"
+    return _not_analyzed(path, f"This file is too large to analyze ({amount}); exclude it or split it.")
+
+
+def escaping_link_finding(path: str) -> Finding:
+    name, severity = _rule_meta(ESCAPING_LINK_CODE, "symlink-outside-project")
+    return Finding(
+        code=ESCAPING_LINK_CODE,
+        name=name,
+        severity=severity,
+        path=path,
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=1,
+        message=f"[{ESCAPING_LINK_CODE}] This symbolic link leads outside the project root; it was not "
+        "followed, and nothing behind it was read or analyzed.",
+        subject="symlink",
     )
 
 
@@ -203,6 +225,10 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
         if files.shows(directory):
             shown_problems.add(_cwd_relative(directory, cwd))
             raw.append(unreadable_finding(_cwd_relative(directory, cwd), reason))
+    for link in files.escaping_links:
+        if files.shows(link):
+            shown_problems.add(_cwd_relative(link, cwd))
+            raw.append(escaping_link_finding(_cwd_relative(link, cwd)))
 
     options_by_code = _merge_options(config.options, options.cli_options)
     for root, group in sorted(files.groups.items()):
@@ -376,11 +402,10 @@ def _read_group(
         if path in reported:
             result.files.append(shown)
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raw.append(_too_large_finding(shown, size))
-                continue
-            source = path.read_bytes()
+            source = read_regular_file(path, MAX_FILE_BYTES)
+        except FileTooLarge as error:
+            raw.append(_too_large_finding(shown, error.size))
+            continue
         except OSError as error:
             raw.append(unreadable_finding(shown, error.strerror or type(error).__name__))
             continue

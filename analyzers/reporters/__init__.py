@@ -7,6 +7,7 @@ the reporter it uses and nothing else.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +56,9 @@ class Report:
     fixes: Mapping[Finding, FixInfo] = field(default_factory=dict)  # findings with an automatic fix
 
     def path_from_source_root(self, finding: Finding) -> str:
-        absolute = (self.cwd / finding.path).resolve()
+        # Only the CWD is resolved: resolving the finding's own path would follow a
+        # symlink and print where it points (outside the project, for SG002).
+        absolute = Path(os.path.normpath(self.cwd.resolve() / finding.path))
         try:
             return absolute.relative_to(self.source_root.resolve()).as_posix()
         except ValueError:

@@ -42,9 +42,8 @@ def config_schema(rule: Rule) -> PolicyConfigSchema | None:
 
 def _validator(rule: Rule):
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        graph = graph_cache.graph_for(args.resources)
         try:
-            violations = rule.run(graph, args.get_config())
+            violations = rule.run(graph_cache.graph_for(args.resources), args.get_config())
         except Exception as error:  # a rule bug must not break the user's deployment
             if os.environ.get("STACKGUARD_STRICT"):
                 raise

@@ -81,7 +81,7 @@ class Example:
     the example is meant for (a runtime-only shape, a static-only helper, ...).
     Rules whose findings are not about a resource name something else: the
     class name for SG102, ``"line N"`` (the line of the parse error) for SG000,
-    the suppressed code for SG001.
+    the suppressed code for SG001, the link's path for SG002.
     """
 
     code: str

@@ -133,6 +133,20 @@ def test_bad_config_key_exits_2_naming_the_key(workspace: Path, capsys) -> None:
     assert code == 2 and "error: pyproject.toml: [tool.stackguard] unknown key 'selec'" in err
 
 
+def test_invalid_toml_exits_2_naming_file_line_and_column(workspace: Path, capsys) -> None:
+    write(workspace / "a.py", "x = 1  # FAULT SG201\n")
+    write(workspace / "pyproject.toml", '[project]\nname = "app"\n\n[tool.stackguard]\nfail-on = warning\n')
+    code, out, err = lint(capsys)
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == "stackguard: error: pyproject.toml:5:11: invalid TOML: Invalid value"
+    # the same for a file named with --config, and for one that is not UTF-8
+    (workspace / "pyproject.toml").unlink()
+    (workspace / "lint.toml").write_bytes(b'select = ["SG2"]\n# \xff\n')
+    code, out, err = lint(capsys, "--config", "lint.toml")
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == "stackguard: error: lint.toml:2:3: invalid TOML: not valid UTF-8 (byte 0xff)"
+
+
 def test_option_values_reach_the_front_end(workspace: Path, capsys) -> None:
     write(workspace / "a.py", "x = 1\n")
     lint(capsys, "--option", "SG202.warnDays=90", "--option", 'SG101.allowedTypes=["aws:s3/*"]',

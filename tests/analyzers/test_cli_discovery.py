@@ -143,3 +143,45 @@ def test_unreadable_directory_reported_through_walk_errors(tmp_path: Path, monke
     files = collect([tmp_path], excludes(tmp_path))
     assert files.problems == [(tmp_path / "locked", "Permission denied")]
     assert files.shows(tmp_path / "locked")
+
+
+def test_links_leaving_the_root_are_recorded_once_and_not_followed(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    main = touch(project / "__main__.py")
+    real = touch(project / "lib" / "real.py")
+    touch(tmp_path / "outside" / "secret.py")
+    os.symlink("../outside/secret.py", project / "secret.py")
+    os.symlink(tmp_path / "outside", project / "lib" / "vendored")
+    os.symlink("lib/real.py", project / "alias.py")  # stays inside: followed (and deduplicated)
+    os.symlink("lib", project / "parts")  # a directory link inside: not walked, not reported
+    # the project root is walked, and lib again because it was asked for by name
+    files = collect([project, project / "lib"], excludes(project))
+    assert files.escaping_links == [project / "lib" / "vendored", project / "secret.py"]
+    assert {path for group in files.groups.values() for path in group} | {real} == {main, project / "alias.py", real}
+    assert all("outside" not in os.path.realpath(path) for group in files.groups.values() for path in group)
+
+
+def test_a_link_named_on_the_command_line_is_judged_like_one_found_walking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "proj"
+    touch(project / "Pulumi.yaml", "name: p\n")
+    touch(project / "__main__.py")
+    touch(tmp_path / "outside" / "Pulumi.yaml", "name: other\n")
+    touch(tmp_path / "outside" / "secret.py")
+    os.symlink("../outside/secret.py", project / "secret.py")
+    os.symlink("../outside", project / "stack")
+    monkeypatch.chdir(project)
+    files = collect([Path("secret.py"), Path("stack")], excludes(project))
+    assert files.escaping_links == [project / "secret.py", project / "stack"]
+    assert files.groups == {} and all(files.shows(link) for link in files.escaping_links)
+
+
+def test_files_that_are_not_regular_are_problems_never_files(tmp_path: Path) -> None:
+    touch(tmp_path / "a.py")
+    os.mkfifo(tmp_path / "pipe.py")
+    files = collect([tmp_path, Path("/dev/null")], excludes(tmp_path))
+    assert files.groups == {tmp_path: [tmp_path / "a.py"]}
+    assert set(files.problems) == {(tmp_path / "pipe.py", "not a regular file: a FIFO"),
+                                   (Path("/dev/null"), "not a regular file: a character device")}
+    assert files.shows(tmp_path / "pipe.py") and files.shows(Path("/dev/null"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat as stat_module
 from pathlib import Path
 
 import pytest
@@ -108,14 +110,14 @@ def test_noqa_and_unused_suppressions(tmp_path: Path) -> None:
 def test_unreadable_file_is_an_sg000_finding_and_the_run_goes_on(tmp_path: Path, monkeypatch) -> None:
     locked = write(tmp_path / "locked.py", "# FAULT SG201\n")
     write(tmp_path / "b.py", "# FAULT SG202\n")
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "locked.py":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def refusing_open(path, *args, **kwargs) -> int:  # as root every file opens: simulate the refusal
+        if Path(path).name == "locked.py":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refusing_open)
     result = lint(tmp_path)
     assert codes(result) == [("b.py", "SG202", 1), ("locked.py", "SG000", 1)]
     unreadable = result.findings[1]
@@ -179,3 +181,28 @@ def test_lint_sources_runs_the_same_pipeline_in_memory() -> None:
     findings = runner.lint_sources(sources, Config(ignore=("SG101",)), front_end=fake)
     assert [(f.path, f.code, f.line) for f in findings] == [("__main__.py", "SG201", 1), ("__main__.py", "SG001", 3)]
     assert fake.analyzed_groups == [["__main__.py", "lib/helpers.py"]]
+
+
+def test_the_read_itself_is_bounded_when_a_file_lies_about_its_size(tmp_path: Path, monkeypatch) -> None:
+    # Files in /proc report a size of 0, and a file can grow between stat and read: the cap
+    # must hold for the bytes read, not only for the size the file system reports.
+    monkeypatch.setattr(runner, "MAX_FILE_BYTES", 1000)
+    write(tmp_path / "big.py", "# FAULT SG201\n" + "x = 1\n" * 400)
+    write(tmp_path / "small.py", "# FAULT SG202\n")
+
+    def lying(real):
+        def call(*args, **kwargs):
+            status = real(*args, **kwargs)
+            if stat_module.S_ISREG(status.st_mode) and status.st_size > 1000:
+                fields = list(status)
+                fields[stat_module.ST_SIZE] = 0
+                return os.stat_result(fields)
+            return status
+        return call
+
+    monkeypatch.setattr(os, "stat", lying(os.stat))
+    monkeypatch.setattr(os, "fstat", lying(os.fstat))
+    result = lint(tmp_path)
+    assert codes(result) == [("big.py", "SG000", 1), ("small.py", "SG202", 1)]
+    assert "too large to analyze (more than the limit of 0 MiB)" in result.findings[0].message
+    assert fake.calls["summarize_file"] == 1

@@ -107,10 +107,6 @@ def test_invalid_toml_and_missing_files_are_config_errors(tmp_path: Path) -> Non
         load_config(tmp_path / "nope.toml")
     with pytest.raises(ConfigError, match=r"no \[tool.stackguard\] table"):
         load_config(write(tmp_path / "other" / "pyproject.toml", "[project]\nname = 'x'\n"))
-    not_utf8 = tmp_path / "bad.toml"
-    not_utf8.write_bytes(b"select = ['\xff\xfe']\n")
-    with pytest.raises(ConfigError, match="cannot read config file"):
-        load_config(not_utf8)
 
 
 def test_a_standalone_toml_file_holds_the_keys_at_top_level(tmp_path: Path) -> None:
@@ -137,10 +133,62 @@ def test_find_stops_at_the_git_root(tmp_path: Path) -> None:
     assert find_config_file(repo / "src" / "a.py") == repo / "pyproject.toml"
 
 
-def test_find_ignores_an_unrelated_broken_pyproject(tmp_path: Path) -> None:
+def test_invalid_toml_names_the_file_line_and_column(tmp_path: Path) -> None:
+    broken = write(tmp_path / "pyproject.toml",
+                   '[tool.stackguard]\nselect = ["SG2"]\nignore = [\n  fail-on = "error"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(broken)
+    assert str(caught.value) == f"{broken}:4:3: invalid TOML: Invalid value"
+    # an error at the very end points just past the last character
+    truncated = write(tmp_path / "truncated.toml", 'select = ["SG2"]\nfail-on = ')
+    with pytest.raises(ConfigError) as caught:
+        load_config(truncated)
+    assert str(caught.value) == f"{truncated}:2:11: invalid TOML: Invalid value"
+
+
+def test_a_config_file_that_is_not_utf8_names_the_byte(tmp_path: Path) -> None:
+    not_utf8 = tmp_path / "bad.toml"
+    not_utf8.write_bytes(b"# caf\xc3\xa9\nselect = ['\xc3\xa9', '\xff']\n")  # columns count characters
+    with pytest.raises(ConfigError) as caught:
+        load_config(not_utf8)
+    assert str(caught.value) == f"{not_utf8}:2:17: invalid TOML: not valid UTF-8 (byte 0xff)"
+
+
+def test_find_stops_at_a_pyproject_it_cannot_parse(tmp_path: Path) -> None:
+    # A pyproject.toml that cannot be parsed cannot be known not to hold [tool.stackguard]:
+    # skipping it would silently lint with other settings (Ruff stops here too).
     write(tmp_path / "pyproject.toml", "[tool.stackguard]\n")
-    write(tmp_path / "sub" / "pyproject.toml", "this is not toml [")
-    assert find_config_file(tmp_path / "sub") == tmp_path / "pyproject.toml"
+    broken = write(tmp_path / "sub" / "pyproject.toml", "this is not toml [")
+    with pytest.raises(ConfigError) as caught:
+        find_config_file(tmp_path / "sub")
+    assert str(caught.value) == (
+        f"{broken}:1:6: invalid TOML: Expected '=' after a key in a key/value pair")
+    broken.write_bytes(b"[project]\nname = '\xff'\n")
+    with pytest.raises(ConfigError, match=r":2:9: invalid TOML: not valid UTF-8 \(byte 0xff\)$"):
+        find_config_file(tmp_path / "sub")
+
+
+def test_find_stops_at_a_pyproject_it_cannot_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As root every file is readable: the operating system's answer is simulated for
+    # whichever way the file is opened.
+    import io
+    import os
+
+    write(tmp_path / "pyproject.toml", "[tool.stackguard]\n")
+    locked = write(tmp_path / "sub" / "pyproject.toml", "[tool.stackguard]\n")
+
+    def refuse(real):
+        def call(file, *args, **kwargs):
+            if os.fspath(file) == str(locked):
+                raise PermissionError(13, "Permission denied", str(file))
+            return real(file, *args, **kwargs)
+        return call
+
+    monkeypatch.setattr(os, "open", refuse(os.open))
+    monkeypatch.setattr(io, "open", refuse(io.open))
+    with pytest.raises(ConfigError) as caught:
+        find_config_file(tmp_path / "sub")
+    assert str(caught.value) == f"{locked}: cannot read config file (Permission denied)"
 
 
 @pytest.mark.parametrize(

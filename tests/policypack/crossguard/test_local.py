@@ -64,3 +64,40 @@ def test_graph_is_built_once_per_analyze_stack(monkeypatch) -> None:
     assert len(calls) == 1
     analyze_stack(family_mismatch_stack("17.5"))
     assert len(calls) == 2  # a new request gets a new graph
+
+
+def test_the_stack_is_converted_once_per_analyze_stack_not_once_per_policy(monkeypatch) -> None:
+    """pulumi-policy converts every resource for every stack policy; the pack's wrapper
+    lets only the first policy that builds the graph pay for it."""
+    from pulumi_policy import policy as servicer_module
+
+    calls = []
+    original = servicer_module.deserialize_properties
+    monkeypatch.setattr(servicer_module, "deserialize_properties",
+                        lambda value: calls.append(1) or original(value))
+    request = family_mismatch_stack("17.5")
+    analyze_stack(request, {"all": "disabled", "rds-parameter-group-family-mismatch": "mandatory"})
+    one_policy = len(calls)
+    calls.clear()
+    results = analyze_stack(request)
+    assert one_policy > 0 and len(calls) == one_policy  # not one_policy x the number of policies
+    assert {r.code for r in results} >= {"SG101", "SG201"}  # policies after the first still see the stack
+
+
+def test_a_policy_that_fails_before_building_the_graph_does_not_blind_the_others(monkeypatch) -> None:
+    from policypack.crossguard import graph_cache
+
+    monkeypatch.delenv("STACKGUARD_STRICT")
+    failures = iter([RuntimeError("boom")])
+    original = graph_cache.to_graph
+
+    def flaky(resources):
+        error = next(failures, None)
+        if error:
+            raise error
+        return original(resources)
+
+    monkeypatch.setattr(graph_cache, "to_graph", flaky)
+    results = analyze_stack(family_mismatch_stack("17.5"))
+    # the first policy (SG101) failed; the mandatory SG201 still fires
+    assert [(r.code, r.name) for r in results if r.code == "SG201"] == [("SG201", "db")]
