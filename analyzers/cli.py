@@ -247,7 +247,7 @@ def _lint(args: argparse.Namespace) -> int:
             sys.stdout.write(diff)
             if not args.quiet:
                 print(f"{PROG}: would fix {fix_command.count(outcomes)} finding(s)", file=sys.stderr)
-            return 1 if diff else 0
+            return 1 if diff and not args.exit_zero else 0
         fixed, files, write_notes = fix_command.write(outcomes, cwd)
         for note in write_notes:
             _fail(f"warning: {note}")

@@ -187,3 +187,23 @@ def test_faulty_stack_after_fix_with_unsafe_fixes_passes(tmp_path: Path) -> None
     assert "mandatory" not in by_level
     assert {code for code, _ in by_level["advisory"]} == {"SG101"}
     assert {"api-integration-invoke", "api-deployment", "api-stage"} <= {name for _, name in by_level["advisory"]}
+
+
+def test_sg201_default_group_is_remediated_only_when_enabled(tmp_path: Path) -> None:
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "Pulumi.yaml").write_text("name: remediation\nruntime: python\n")
+    (program / "__main__.py").write_text(
+        "import pulumi_aws as aws\n\n"
+        'aws.rds.Instance("db", engine="postgres", engine_version="17.5", instance_class="db.t4g.micro",\n'
+        '                 allocated_storage=20, username="app", manage_master_user_password=True,\n'
+        '                 parameter_group_name="default.postgres16")\n'
+    )
+    workspace = Workspace(tmp_path / "run", program)
+    plain = workspace.preview()
+    assert ("SG201", "db") in plain.violations().get("mandatory", set()), plain.output[-4000:]
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"rds-parameter-group-family-mismatch-remediation": "remediate"}))
+    remediated = workspace.preview("--policy-pack-config", str(config))
+    assert remediated.returncode == 0, remediated.output[-4000:]
+    assert "mandatory" not in remediated.violations()
