@@ -56,7 +56,7 @@ def parent_self(workspace: Workspace, finding: Finding) -> Fix | None:
     if opts is None:
         change = edits.append_argument(file, call, f"opts={ro}({parent})")
     else:
-        change = _extend_options(workspace, file, method, opts.value, ro, self_name, held[0])
+        change = _extend_options(file, method, opts.value, ro, self_name)
         if change is None:
             return None
     label = f"'{finding.subject}'" if finding.subject else "the child"
@@ -87,48 +87,33 @@ def _add_parent(file: SourceFile, node: cst.BaseExpression, self_name: str) -> t
     return None
 
 
-def _extend_options(workspace: Workspace, file: SourceFile, method: cst.FunctionDef, value: cst.BaseExpression,
-                    ro: str, self_name: str, component: cst.ClassDef) -> tuple[Edit, ...] | None:
+def _extend_options(file: SourceFile, method: cst.FunctionDef, value: cst.BaseExpression, ro: str,
+                    self_name: str) -> tuple[Edit, ...] | None:
     direct = _add_parent(file, value, self_name)
     if direct is not None or _options_call(file, value) is not None:
         return direct
     if not isinstance(value, cst.Name):
         return None  # an attribute, a call of a helper: built where a fix can't see all its uses
     name = value.value
+    merged = _merge_at_use(file, value, ro, self_name)
     for scope in scopes.function_scopes(file, value):
         if not scopes.binds_locally(file, scope, name):
             continue
-        if scope is method and name in {p.name.value for p in method.params.params} and \
-                method.name.value == "__init__" and len(scopes.bindings(scope, name)) == 1:
-            # The component's own options: their parent is the component's parent.
-            start, end = file.span(value)
-            return (Edit(file.path, start, end, f"{ro}.merge({name}, {ro}(parent={self_name}))"),)
+        if scope is not method:
+            return merged  # options from outside the method: this child gets its own merge
+        if name in {p.name.value for p in method.params.params}:
+            # A parameter, e.g. the component's own opts: their parent is the component's parent.
+            return merged if len(scopes.bindings(scope, name)) == 1 else None
         assigned = scopes.single_assignment(file, scope, name)
         if assigned is None or _options_call(file, assigned) is None:
             return None
-        if isinstance(scope, cst.Module) and not _only_used_in(workspace, file, name, component):
-            return None
-        return _add_parent(file, assigned, self_name)
+        return _add_parent(file, assigned, self_name)  # built in the method: every use is a child
     return None
 
 
-def _only_used_in(workspace: Workspace, file: SourceFile, name: str, component: cst.ClassDef) -> bool:
-    """Whether every use of module-level ``name`` is inside ``component`` (and no other file names it)."""
-    start, end = file.span(component)
-    for other_path, text in workspace.texts.items():
-        if other_path != file.path and name in text:
-            return False
-    pending: list[cst.CSTNode] = [file.module]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, cst.Name) and node.value == name:
-            at, _ = file.span(node)
-            parent = file.parent(node)
-            is_target = isinstance(parent, cst.AssignTarget)
-            if not is_target and not start <= at < end:
-                return False
-        pending.extend(node.children)
-    return True
+def _merge_at_use(file: SourceFile, value: cst.Name, ro: str, self_name: str) -> tuple[Edit, ...]:
+    start, end = file.span(value)
+    return (Edit(file.path, start, end, f"{ro}.merge({value.value}, {ro}(parent={self_name}))"),)
 
 
 # --- SG102 -----------------------------------------------------------------------------

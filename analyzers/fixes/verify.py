@@ -44,6 +44,9 @@ class Snapshot:
     findings: Counter[FindingId]
     resources: dict[Identity, dict[str, Any]]  # identity → field → value
     identity_of: dict[str, Identity]  # URN → identity
+    # What the source-only rules could not tell (a child's parent, a component's register_outputs):
+    # a fix must not make the analyzer unsure where it was sure, or a finding vanishes for that.
+    unsure: Counter[tuple[str, ...]]
 
 
 def identities(project: Any) -> dict[str, Identity]:
@@ -86,7 +89,19 @@ def snapshot(findings: Iterable[Finding], project: Any) -> Snapshot:
                 name in resource.secret_props,
             )
         resources[identity] = fields
-    return Snapshot(Counter(finding_id(f) for f in findings), resources, identity_of)
+    return Snapshot(Counter(finding_id(f) for f in findings), resources, identity_of, _unsure(project))
+
+
+def _unsure(project: Any) -> Counter[tuple[str, ...]]:
+    found: Counter[tuple[str, ...]] = Counter()
+    for child in project.child_sites:
+        if child.parented is None:
+            found[("parent", child.module.path, child.component[1], child.type, child.name or "")] += 1
+    components = project.components
+    for key in components.components():
+        if components.registers_outputs(key) is None:
+            found[("register_outputs", *key)] += 1
+    return found
 
 
 class _Absent:
@@ -111,6 +126,9 @@ def problem(before: Snapshot, after: Snapshot, fixes: Sequence[Fix]) -> str | No
     for key, count in after.findings.items():
         if count > before.findings[key] and not (key[0] == RESOURCE_OUTSIDE_COMPONENT and key[2] in root_ok):
             return f"new finding {key[0]} on {key[2]!r}"
+    for key, count in after.unsure.items():
+        if count > before.unsure[key]:
+            return f"the analyzer can no longer tell the {key[0]} of {key[2:]}"
     allowed = {change for fix in fixes for change in fix.changes}
     for identity, fields in before.resources.items():
         now = after.resources.get(identity)

@@ -182,13 +182,14 @@ Storage("assets")
         FixSafety.SAFE,
         "Adds `parent=self` to the child's options: extends `opts=ResourceOptions(...)` / "
         "`opts=pulumi.ResourceOptions(...)` or the `ResourceOptions(...)` inside "
-        "`ResourceOptions.merge(...)`, extends the call that builds a shared options variable when "
-        "every use of it is inside the component, turns the component's own `opts` into "
-        "`ResourceOptions.merge(opts, ResourceOptions(parent=self))`, or adds `opts=` when there is none. "
+        "`ResourceOptions.merge(...)`, extends the call that builds an options variable of the "
+        "method (every use of it is a child), merges it in where options come from outside the "
+        "method (`ResourceOptions.merge(opts, ResourceOptions(parent=self))` for the component's own "
+        "`opts` or a module-level variable, which stay as they are), or adds `opts=` when there is none. "
         "The child's URN then includes the component: on a stack that is already deployed, add "
         "`aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)]` to keep the resource instead of "
         "replacing it.",
-        "when the options name another parent explicitly, come from a function or an attribute, or "
-        "are a variable also used outside the component.",
+        "when the options name another parent explicitly, come from a function call or an attribute, "
+        "or are passed positionally or through `**kwargs`.",
     ),
 )
