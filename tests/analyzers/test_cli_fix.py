@@ -132,3 +132,15 @@ def test_hostile_project_files_are_never_written_through(tmp_path: Path, monkeyp
     assert outside.read_text() == faulty and (project / "db.py").is_symlink()
     assert (project / "latin1.py").read_bytes() == b"# caf\xe9\nimport pulumi\n"
     assert (project / "broken.py").read_text() == "def (:\n"
+
+
+def test_a_codemod_defect_costs_the_fix_marks_not_the_report(faulty: Path, monkeypatch, capsys) -> None:
+    from analyzers.fixes import engine
+
+    def broken(self):
+        raise RuntimeError("codemod bug")
+
+    monkeypatch.delenv("STACKGUARD_STRICT", raising=False)
+    monkeypatch.setattr(engine.ProjectFixer, "available", broken)
+    code, out, err = lint(capsys, "--show-fixes", ".")
+    assert code == 1 and "SG201 [error] Instance" in out and err == ""
