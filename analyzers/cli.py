@@ -1,6 +1,7 @@
 """The ``stackguard`` command line.
 
     stackguard lint [PATH...]   analyze Pulumi programs (default: the current directory)
+    stackguard check [PATH]     the CI gate: both detectors, baseline, reports (analyzers.gate)
     stackguard rules [RULE]     list the rule catalog, or print one rule's docs
     stackguard policy PATH      run the policy pack on a program under mocks (needs stackguard[pack])
 
@@ -25,6 +26,8 @@ from typing import Any, NoReturn
 from analyzers import cache_command, policy_command
 from analyzers.config import Config, ConfigError, check_option, find_config_file, load_config, parse_level
 from analyzers.fixes import command as fix_command
+from analyzers.gate import command as gate_command
+from analyzers.gate.errors import GateError
 from analyzers.selection import SelectionLayer, SelectorError, resolve, split_selectors
 from policypack.rules.base import Severity
 
@@ -59,8 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     lint = commands.add_parser(
         "lint",
-        aliases=["check"],
-        help="analyze Pulumi programs",
+        help="analyze Pulumi programs (static analysis only; `check` is the CI gate)",
         description=(
             "Analyze Pulumi programs. Files given explicitly are analyzed together with the rest of "
             "their Pulumi project (cross-file rules need it), but only their findings are shown."
@@ -105,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rules.add_argument("rule", nargs="?", metavar="RULE", help="a code (SG201) or name")
     rules.add_argument("--format", choices=("text", "json"), default="text")
+    gate_command.add_parser(commands, _Parser)
     policy_command.add_parser(commands, _Parser)
     cache_command.add_parser(commands, _Parser)
     return parser
@@ -117,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(list(sys.argv[1:] if argv is None else argv))
     except (UsageError, ConfigError, SelectorError, policy_command.PolicyCommandError,
-            cache_command.CacheCommandError) as error:
+            cache_command.CacheCommandError, GateError) as error:
         _fail(f"error: {error}")
     except KeyboardInterrupt:
         return 130
@@ -142,8 +145,10 @@ def _fail(message: str) -> None:
 def _main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command in ("lint", "check"):
+    if args.command == "lint":
         return _lint(args)
+    if args.command == "check":
+        return gate_command.run(args)
     if args.command == "rules":
         return _rules(args)
     if args.command == "policy":

@@ -69,6 +69,8 @@ class Config:
     fixable: tuple[str, ...] | None = None  # rules whose findings --fix may fix (None: all)
     unfixable: tuple[str, ...] = ()  # rules it never fixes
     show_fixes: bool = False  # reports mark findings that have an automatic fix
+    require_reason: bool = False  # a noqa comment without "-- why" does not apply
+    unsuppressible: tuple[str, ...] = ()  # selectors of rules no noqa comment or baseline can silence
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -185,6 +187,8 @@ _KEYS = (
     "fixable",
     "unfixable",
     "show-fixes",
+    "require-reason",
+    "unsuppressible",
 )
 
 
@@ -231,6 +235,10 @@ def _parse(table: Mapping[str, Any], path: Path, label: str) -> Config:
     if not isinstance(show_fixes, bool):
         raise ConfigError(f"{where} show-fixes must be true or false")
 
+    require_reason = table.get("require-reason", False)
+    if not isinstance(require_reason, bool):
+        raise ConfigError(f"{where} require-reason must be true or false")
+
     cache_dir = None
     if "cache-dir" in table:
         if not isinstance(table["cache-dir"], str) or not table["cache-dir"]:
@@ -274,6 +282,8 @@ def _parse(table: Mapping[str, Any], path: Path, label: str) -> Config:
         fixable=selectors("fixable") if "fixable" in table else None,
         unfixable=selectors("unfixable") if "unfixable" in table else (),
         show_fixes=show_fixes,
+        require_reason=require_reason,
+        unsuppressible=selectors("unsuppressible") if "unsuppressible" in table else (),
     )
 
 

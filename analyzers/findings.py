@@ -32,3 +32,8 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
+
+    def report_properties(self) -> dict[str, object]:
+        """Extra machine-readable facts for reports (SARIF ``properties``); the CI gate's
+        findings add the detectors and resource URNs."""
+        return {}

@@ -33,7 +33,7 @@ _NAME_LINE = re.compile(r"^name\s*:\s*(?P<name>[^#\s][^#]*?)\s*(?:#.*)?$")
 
 __all__ = [
     "SUMMARY_FORMAT_VERSION", "FileSummary", "analyze", "analyze_with_graph", "dump_summary", "load_summary",
-    "project_name", "summarize_file",
+    "project_name", "resource_sites", "summarize_file",
 ]
 
 
@@ -117,6 +117,16 @@ def analyze_with_graph(
                 if finding is not None:
                     findings.append(finding)
     return sorted(set(findings), key=Finding.sort_key), project_graph
+
+
+def resource_sites(summaries: Sequence[FileSummary], *, project: str = DEFAULT_PROJECT) -> list[Any]:
+    """Every resource construction site of one project (``extract.resource_sites.ResourceSite``):
+    where it is, its type token and its logical name or name pattern; the CI gate's index for
+    pointing runtime violations at source lines."""
+    from analyzers.extract.graph_builder import build
+    from analyzers.extract.resource_sites import resource_sites as sites_of
+
+    return sites_of(build(summaries, project))
 
 
 def to_finding(rule: Rule, violation: Violation) -> Finding | None:

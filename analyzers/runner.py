@@ -39,6 +39,7 @@ from analyzers.discovery import DEFAULT_EXCLUDES, Excludes, collect, glob_matche
 from analyzers.findings import Finding
 from analyzers.reading import FileTooLarge, read_regular_file
 from analyzers.selection import SelectionLayer, enabled_codes, resolve, severity_overrides
+from analyzers.suppressions import SuppressionPolicy
 from policypack.rules import rule_by_code_or_name
 from policypack.rules.base import Severity
 
@@ -63,6 +64,24 @@ class RunOptions:
     force_exclude: bool = False
     jobs: int | None = None  # worker processes for parsing; None = one per CPU
     keep_sources: bool = False  # fill RunResult.projects (for fixes)
+    # The CI gate's hook: given every project's resource index, findings to add before
+    # selection and suppressions apply (runtime violations mapped to source lines).
+    extra_findings: Callable[[Sequence[ProjectIndex]], ExtraFindings] | None = None
+
+
+@dataclass(frozen=True)
+class ProjectIndex:
+    """One analysed project's resource construction sites (``extract.resource_sites``)."""
+
+    root: str  # the project directory, relative to the CWD ("." for the CWD itself)
+    name: str  # the ``name:`` of its Pulumi.yaml (the directory's name without one)
+    sites: Sequence[Any]  # ResourceSite, paths relative to the CWD
+
+
+@dataclass(frozen=True)
+class ExtraFindings:
+    findings: Sequence[Finding]  # paths relative to the CWD
+    paths: Sequence[str] = ()  # files they may be on that a run doesn't read (a Pulumi.yaml)
 
 
 @dataclass(frozen=True)
@@ -72,7 +91,7 @@ class ProjectSources:
     root: Path
     sources: Mapping[str, bytes]  # "/"-separated path relative to ``root`` → the bytes analyzed
     reported: frozenset[str]  # the paths (as in ``sources``) whose findings the run shows
-    summaries: Callable[[], list[Any]]  # the phase-1 summaries of ``sources``, through the cache
+    summaries: Sequence[Any]  # the phase-1 summaries of ``sources`` (from the run or its cache)
 
 
 @dataclass
@@ -84,6 +103,8 @@ class RunResult:
     cache_hits: int = 0
     suppressed: int = 0
     notes: list[str] = field(default_factory=list)  # warnings for the user (stderr), one line each
+    suppressed_with_reason: int = 0
+    refused_suppressions: dict[str, int] = field(default_factory=dict)  # why a noqa comment did not apply → count
     projects: list[ProjectSources] = field(default_factory=list)  # with RunOptions.keep_sources
 
 
@@ -156,6 +177,7 @@ class _Filter:
         self.base = config.root or cwd
         self.cwd = cwd
         self.per_file = [(pattern, _codes(selectors)) for pattern, selectors in config.per_file_ignores]
+        self.suppression = SuppressionPolicy(config.require_reason, _codes(config.unsuppressible))
 
     def runs(self, code: str, path: str) -> bool:
         if code not in self.enabled or (code in self.severity and self.severity[code] is None):
@@ -231,48 +253,65 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
             raw.append(escaping_link_finding(_cwd_relative(link, cwd)))
 
     options_by_code = _merge_options(config.options, options.cli_options)
+    indexes: list[ProjectIndex] = []
     for root, group in sorted(files.groups.items()):
         read = _read_group(root, group, files.reported, cwd, result, raw, sources)
-        made: list[Any] | None = [] if options.keep_sources else None
-        for finding in _project_findings(front_end, cache, read, options_by_code, options.jobs, result, made):
+        made: list[Any] = []  # this project's summaries, for fixes (keep_sources)
+
+        def on_summaries(summaries: list[Any], root: Path = root, made: list[Any] = made) -> None:
+            if options.extra_findings is not None:
+                indexes.append(_project_index(front_end, root, summaries, cwd))
+            if options.keep_sources:
+                made.extend(summaries)
+
+        wanted = on_summaries if options.extra_findings is not None or options.keep_sources else None
+        for finding in _project_findings(front_end, cache, read, options_by_code, options.jobs, result, wanted):
             raw.append(replace(finding, path=_cwd_relative(root / finding.path, cwd)))
-        if made is not None:
-            result.projects.append(_project_sources(root, read, files.reported, front_end, cache, options.jobs, made))
+        if options.keep_sources:
+            result.projects.append(_project_sources(root, read, files.reported, made))
     if cache is not None and cache.writes:
         cache.prune()
 
     reported = set(reported_paths) | shown_problems
-    kept, suppressed = _finish([f for f in raw if f.path in reported], sources, rules)
-    result.findings, result.suppressed = kept, suppressed
+    if options.extra_findings is not None:
+        extra = options.extra_findings(indexes)
+        raw.extend(extra.findings)
+        reported.update(extra.paths)
+    split = _finish([f for f in raw if f.path in reported], sources, rules)
+    result.findings, result.suppressed = split.kept, len(split.suppressed)
+    result.suppressed_with_reason, result.refused_suppressions = split.with_reason, split.refused
     reported_paths.sort()
     return result
 
 
-def _project_sources(root: Path, read: Sequence[_ReadFile], reported: set[Path], front_end: ModuleType,
-                     cache: SummaryCache | None, jobs: int | None, made: list[Any]) -> ProjectSources:
-    def summaries() -> list[Any]:
-        if not made:  # the project's findings came from the cache: its summaries are cached too
-            keys = [cache.key(item.relative, item.source) for item in read] if cache else []
-            made.extend(_summaries(front_end, cache, read, keys, jobs, RunResult([], [])))
-        return made
+def _project_index(front_end: ModuleType, root: Path, summaries: list[Any], cwd: Path) -> ProjectIndex:
+    sites = [replace(site, path=_cwd_relative(root / site.path, cwd))
+             for site in front_end.resource_sites(summaries, project=front_end.project_name(root))]
+    return ProjectIndex(_cwd_relative(root, cwd), front_end.project_name(root), sites)
 
+
+def _project_sources(root: Path, read: Sequence[_ReadFile], reported: set[Path], made: list[Any]) -> ProjectSources:
     shown = frozenset(item.relative for item in read if root / item.relative in reported)
-    return ProjectSources(root, {item.relative: item.source for item in read}, shown, summaries)
+    return ProjectSources(root, {item.relative: item.source for item in read}, shown, made)
 
 
 def filter_findings(findings: Sequence[Finding], sources: Mapping[str, bytes], config: Config,
                     cli_selection: SelectionLayer, cwd: Path) -> list[Finding]:
     """What a run shows of ``findings`` (paths relative to ``cwd``): rule selection,
     per-file-ignores, severities and ``# noqa`` (``sources`` holds the files' bytes)."""
-    return _finish(findings, sources, _Filter(config, cli_selection, cwd))[0]
+    return _finish(findings, sources, _Filter(config, cli_selection, cwd)).kept
 
 
-def _finish(findings: Sequence[Finding], sources: Mapping[str, bytes], rules: _Filter) -> tuple[list[Finding], int]:
-    """Selection, per-file-ignores and severity, then # noqa (and SG001 for unused codes)."""
+def _finish(
+    findings: Sequence[Finding], sources: Mapping[str, bytes], rules: _Filter
+) -> suppressions.SuppressionResult:
+    """Selection, per-file-ignores and severity, then # noqa (and SG001 for unused codes);
+    ``kept`` of the result is sorted and holds the SG001 findings."""
     visible = [rules.adjust(finding) for finding in findings if rules.runs(finding.code, finding.path)]
-    split = suppressions.apply(visible, sources, rules.runs)
+    split = suppressions.apply(visible, sources, rules.runs, rules.suppression)
     extra = [rules.adjust(f) for f in split.unused if rules.runs(f.code, f.path)]
-    return sorted(_unique([*split.kept, *extra]), key=Finding.sort_key), len(split.suppressed)
+    split.kept = sorted(_unique([*split.kept, *extra]), key=Finding.sort_key)
+    return split
 
 
 def lint_sources(
@@ -288,7 +327,7 @@ def lint_sources(
     data = {path: text.encode() if isinstance(text, str) else text for path, text in sources.items()}
     summaries = [front_end.summarize_file(path, source) for path, source in sorted(data.items())]
     raw = list(front_end.analyze(summaries, _merge_options(config.options, {})))
-    return _finish(raw, data, _Filter(config, SelectionLayer(), Path.cwd()))[0]
+    return _finish(raw, data, _Filter(config, SelectionLayer(), Path.cwd())).kept
 
 
 def _open_cache(options: RunOptions, front_end: ModuleType, cwd: Path, notes: list[str]) -> SummaryCache | None:
@@ -318,10 +357,11 @@ def _project_findings(
     options_by_code: Mapping[str, Mapping[str, Any]],
     jobs: int | None,
     result: RunResult,
-    made: list[Any] | None = None,
+    on_summaries: Callable[[list[Any]], None] | None = None,
 ) -> list[Finding]:
     """Phase 2's findings for one project: from the cache when no file and no option
-    changed since a run that stored them, else from the summaries (kept in ``made``)."""
+    changed since a run that stored them, else from the summaries (which
+    ``on_summaries``, when given, also receives)."""
     keys = [cache.key(item.relative, item.source) for item in read] if cache else []
     project_key = ""
     if cache:
@@ -330,10 +370,12 @@ def _project_findings(
             stored = cache.get_project(project_key, load_findings)
         if stored is not None:
             result.cache_hits += len(read)
+            if on_summaries is not None:  # the findings are cached; the summaries are needed all the same
+                on_summaries(_summaries(front_end, cache, read, keys, jobs, RunResult([], [])))
             return stored
     summaries = _summaries(front_end, cache, read, keys, jobs, result)
-    if made is not None:
-        made.extend(summaries)
+    if on_summaries is not None:
+        on_summaries(summaries)
     findings = list(front_end.analyze(summaries, options_by_code))
     if cache:
         cache.put_project(project_key, dump_findings, findings)

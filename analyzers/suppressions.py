@@ -14,7 +14,17 @@ File level (a comment on a line of its own, anywhere in the file)::
 
 ``# stackguard: noqa[: codes]`` trailing a line of code acts on that line only.
 Codes of other tools in the same comment (``# noqa: E501, SG201``) are left
-to them. A directive naming a stackguard code that silenced nothing is
+to them.
+
+Governance: text after ``--`` is the suppression's reason, and ``until
+YYYY-MM-DD`` in it an expiry date (the last day it works)::
+
+    db = aws.rds.Instance(  # noqa: SG201 -- legacy database, migrating in Q3 (until 2026-09-30)
+
+A :class:`SuppressionPolicy` (``require-reason``, ``unsuppressible`` in the
+config) decides which directives take effect. One that doesn't (expired, no
+reason when one is required, a rule that can't be suppressed) leaves its
+finding in place with a note saying why. A directive naming a stackguard code that silenced nothing is
 reported as SG001 unused-suppression (info) when that rule is enabled for the
 file, or when the code is not a stackguard rule at all.
 
@@ -24,11 +34,12 @@ files whose bytes mention ``noqa``.
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import tokenize
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from analyzers.findings import Finding
 from policypack.rules import all_rules, rule_by_code_or_name
@@ -43,6 +54,10 @@ _NOQA = re.compile(
 # says whose comment it is: not a bare one hiding every stackguard finding on a long call.
 _LOOSE_CODES = re.compile(r"\s+(?P<codes>[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*)\b")
 _SG_CODE = re.compile(r"^SG\d{3}$", re.IGNORECASE)
+# Why a matching directive did not take effect (SuppressionResult.refused keys)
+UNSUPPRESSIBLE, EXPIRED, BAD_EXPIRY, NO_REASON = "unsuppressible", "expired", "bad-expiry", "no-reason"
+_REASON_MARK = "--"
+_EXPIRY = re.compile(r"\buntil[:\s]\s*(?P<date>\S+?)[).,;:]?(?:\s|$)", re.IGNORECASE)
 
 
 @dataclass
@@ -54,6 +69,9 @@ class Directive:
     codes: frozenset[str] | None  # stackguard codes; None = bare (every rule)
     used: set[str] = field(default_factory=set)
     matched_any: bool = False
+    reason: str = ""  # the text after "--"
+    expires: datetime.date | None = None  # the last day it works ("until YYYY-MM-DD")
+    bad_expiry: str | None = None  # an "until" that is not a date: the directive never works
 
     def silences(self, code: str) -> bool:
         return self.codes is None or code in self.codes
@@ -85,14 +103,22 @@ def directives(source: bytes) -> list[Directive]:
             match = _NOQA.search(token.string)
             if match is None:
                 continue
+            comment, reason = token.string, ""
+            mark = comment.find(_REASON_MARK, match.start())
+            if mark != -1:  # "-- why": the reason, never codes
+                comment, reason = comment[:mark], comment[mark + len(_REASON_MARK):].strip()
+                match = _NOQA.search(comment)
+                if match is None:
+                    continue
             own_line = not token.line[: token.start[1]].strip()
             listed = match.group("codes")
-            if listed is None and (loose := _LOOSE_CODES.match(token.string, match.end())) is not None:
+            if listed is None and (loose := _LOOSE_CODES.match(comment, match.end())) is not None:
                 listed = loose.group("codes")
             codes = _codes_of(listed, names)
             if listed is not None and not codes:
                 continue  # codes of other tools only (E501, ...): not ours
             start = token.start[1] + match.start()
+            expires, bad_expiry = _expiry(reason)
             found.append(
                 Directive(
                     line=token.start[0],
@@ -100,6 +126,9 @@ def directives(source: bytes) -> list[Directive]:
                     end_column=token.start[1] + match.end() + 1,
                     file_level=bool(match.group("file")) and own_line,
                     codes=codes,
+                    reason=reason,
+                    expires=expires,
+                    bad_expiry=bad_expiry,
                 )
             )
     except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError, ValueError):
@@ -107,23 +136,62 @@ def directives(source: bytes) -> list[Directive]:
     return found
 
 
+def _expiry(reason: str) -> tuple[datetime.date | None, str | None]:
+    match = _EXPIRY.search(reason)
+    if match is None:
+        return None, None
+    try:
+        return datetime.date.fromisoformat(match.group("date")), None
+    except ValueError:
+        return None, match.group("date")[:40]
+
+
+@dataclass(frozen=True)
+class SuppressionPolicy:
+    """Which directives take effect (``[tool.stackguard]`` require-reason, unsuppressible)."""
+
+    require_reason: bool = False
+    unsuppressible: frozenset[str] = frozenset()  # codes no comment can silence
+    today: datetime.date | None = None  # None: the local date of the run
+
+    def refusal(self, directive: Directive, code: str, today: datetime.date) -> tuple[str, str] | None:
+        """Why ``directive`` does not silence ``code`` (a kind and a sentence), or None when it does."""
+        where = "file-level # noqa" if directive.file_level else f"# noqa on line {directive.line}"
+        if code in self.unsuppressible:
+            return UNSUPPRESSIBLE, f"{code} cannot be suppressed in this project; the {where} does not apply"
+        if directive.bad_expiry is not None:
+            return BAD_EXPIRY, (f"the {where} has an expiry that is not a date "
+                                f"({directive.bad_expiry!r}; use YYYY-MM-DD)")
+        if directive.expires is not None and today > directive.expires:
+            return EXPIRED, f"the {where} expired on {directive.expires.isoformat()}"
+        if self.require_reason and not directive.reason:
+            return NO_REASON, f"the {where} has no reason (require-reason is set): add ' -- why' after the codes"
+        return None
+
+
 @dataclass
 class SuppressionResult:
     kept: list[Finding]
     suppressed: list[Finding]
     unused: list[Finding]  # SG001 findings
+    with_reason: int = 0  # suppressed findings whose directive gives a reason
+    refused: dict[str, int] = field(default_factory=dict)  # refusal kind → findings kept because of it
 
 
 def apply(
     findings: Iterable[Finding],
     sources: Mapping[str, bytes],
     enabled: Callable[[str, str], bool],
+    policy: SuppressionPolicy | None = None,
 ) -> SuppressionResult:
     """Split findings into kept and suppressed, and report unused directives.
 
     ``sources`` maps a finding path to the file's bytes (files without an entry
     have no directives); ``enabled(code, path)`` says whether a rule runs on a file.
+    A directive the ``policy`` refuses keeps its finding, with the reason in its message.
     """
+    policy = policy or SuppressionPolicy()
+    today = policy.today or datetime.date.today()
     by_path: dict[str, list[Directive]] = {}
 
     def directives_of(path: str) -> list[Directive]:
@@ -134,14 +202,27 @@ def apply(
 
     result = SuppressionResult([], [], [])
     for finding in findings:
-        hit = False
+        effective: Directive | None = None
+        refusals: list[tuple[str, str]] = []  # (kind, sentence)
         for directive in directives_of(finding.path):
             in_span = finding.line <= directive.line <= max(finding.end_line, finding.line)
             if (directive.file_level or in_span) and directive.silences(finding.code):
                 directive.matched_any = True
-                directive.used.add(finding.code)
-                hit = True
-        (result.suppressed if hit else result.kept).append(finding)
+                directive.used.add(finding.code)  # matched: never "unused", even when refused
+                refusal = policy.refusal(directive, finding.code, today)
+                if refusal is None:
+                    effective = effective or directive
+                else:
+                    refusals.append(refusal)
+        if effective is not None:
+            result.suppressed.append(finding)
+            result.with_reason += bool(effective.reason)
+        elif refusals:
+            kind, text = refusals[0]
+            result.refused[kind] = result.refused.get(kind, 0) + 1
+            result.kept.append(replace(finding, message=f"{finding.message} (Not suppressed: {text}.)"))
+        else:
+            result.kept.append(finding)
 
     for path in sources:
         for directive in directives_of(path):

@@ -20,7 +20,19 @@ from analyzers.extract.contexts import Context
 from analyzers.extract.evaluate import Evaluator
 from analyzers.extract.sites import LOCAL_COMPONENT, SiteInstance, class_node_key
 from analyzers.extract.summary import CallSite, FileSummary, Span
-from analyzers.extract.values import ARGS, DATA, OPTIONS, RESOURCE, SELF, UNRESOLVED, ClassKey, Val, as_data
+from analyzers.extract.values import (
+    ARGS,
+    DATA,
+    OPTIONS,
+    RESOURCE,
+    SELF,
+    UNRESOLVED,
+    ClassKey,
+    NamePattern,
+    Val,
+    as_data,
+    string_pattern,
+)
 from policypack.graph import STACK_TYPE, UNKNOWN, Resource, ResourceGraph, SourceLocation
 
 STACK = "<stack>"
@@ -40,6 +52,7 @@ class Node:
     site: SiteInstance | None = None  # None for a component analysed without a caller
     class_key: ClassKey | None = None  # set for project component nodes
     name: str | None = None  # the literal logical name, when known
+    name_pattern: NamePattern | None = None  # what is known of a computed name ("*-vpc"); None: nothing
     urn: str = ""
     explicit_parent: str | None = None  # from opts: node key, "" (can't tell) or None (not set)
     opts: Val | None = None
@@ -187,7 +200,8 @@ class _Builder:
         name = name_data.data if name_data is not None and isinstance(name_data.data, str) and not (
             name_data.unresolved) else None
         node = Node(instance.key, instance.type, instance.kind == naming.CUSTOM, module, instance.site.span,
-                    context=ctx, site=instance, name=name, opts=opts_val)
+                    context=ctx, site=instance, name=name, opts=opts_val,
+                    name_pattern=string_pattern(name_val) if name_val is not None else None)
         if instance.kind == LOCAL_COMPONENT:
             node.class_key = instance.class_key
             if instance.class_key is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from analyzers.extract import ir, known_calls, options
@@ -19,11 +20,14 @@ from analyzers.extract.values import (
     SEQ,
     UNKNOWN_VALUE,
     UNRESOLVED,
+    NamePattern,
     Val,
     as_data,
     data,
+    join_pattern,
     mapping,
     sequence,
+    string_pattern,
     unknown,
 )
 
@@ -116,17 +120,21 @@ class Operators:
 
     def fstring(self, expr: ir.FStr, module: FileSummary, ctx: Context) -> Val:
         pieces: list[str] = []
+        pattern: list[str | None] = []  # what is known of the text when some part is not
         parts: list[Val] = []
         complete = True
         for part in expr.parts:
             if isinstance(part, str):
                 pieces.append(part)
+                pattern.append(part)
                 continue
             value = as_data(self.eval(part.value, module, ctx))
             spec = as_data(self.eval(part.spec, module, ctx)) if part.spec is not None else data("")
             parts.extend((value, spec))
             if not (value.known and isinstance(spec.data, str)) or known_calls.BIG_NUMBER.search(spec.data):
                 complete = False
+                plain = part.conversion in (None, "s") and spec.known and spec.data == ""
+                pattern.extend((plain and string_pattern(value)) or (None,))
                 continue
             try:
                 item = value.data
@@ -137,9 +145,13 @@ class Operators:
                 elif part.conversion == "s":
                     item = str(item)
                 pieces.append(format(item, spec.data))
+                pattern.append(pieces[-1])
             except (ValueError, TypeError):
                 complete = False
-        return data("".join(pieces), parts) if complete else unknown(parts)
+                pattern.append(None)
+        if complete:
+            return data("".join(pieces), parts)
+        return replace(unknown(parts), pattern=join_pattern(pattern))
 
     def binary(self, expr: ir.BinOp, module: FileSummary, ctx: Context) -> Val:
         left_val = self.eval(expr.left, module, ctx)
@@ -149,7 +161,7 @@ class Operators:
         left, right = as_data(left_val), as_data(right_val)
         function = _BINARY.get(expr.op)
         if function is None or not (left.known and right.known) or not _bounded(expr.op, left.data, right.data):
-            return unknown([left, right])
+            return replace(unknown([left, right]), pattern=_concatenation(expr.op, left, right))
         try:
             result = function(left.data, right.data)
         except (TypeError, ValueError, ZeroDivisionError, OverflowError, MemoryError):
@@ -323,6 +335,16 @@ def carry(value: Val, parts: Sequence[Val]) -> Val:
         return value
     return Val(value.kind, value.data, value.ref, value.deps | merged.deps,
                value.unresolved or merged.unresolved, value.secret or merged.secret, value.param)
+
+
+def _concatenation(op: str, left: Val, right: Val) -> NamePattern | None:
+    """The pattern of ``left + right`` when one side is (partly) known text."""
+    if op != "+":
+        return None
+    known_left, known_right = string_pattern(left), string_pattern(right)
+    if known_left is None and known_right is None:
+        return None  # two unknowns might be numbers
+    return join_pattern((*(known_left or (None,)), *(known_right or (None,))))
 
 
 def _bounded(op: str, left: Any, right: Any) -> bool:

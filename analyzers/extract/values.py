@@ -33,6 +33,7 @@ SEQ = "seq"  # a list/tuple/set: data = the plain value, ref = (item Val, ...)
 MAP = "map"  # a dict with known keys: data = the plain dict, ref = ((key, Val), ...)
 
 ClassKey = tuple[str, str]  # (module path, class qualname)
+NamePattern = tuple[str | None, ...]  # literal parts and None wildcards: ("x",) is exactly "x"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Val:
     unresolved: bool = False
     secret: bool = False
     param: str | None = None  # set when the value is exactly a function parameter
+    # For an unknown string built from parts (f-string, +): the known parts, None for
+    # each unknown one. Resource names become patterns ("*-vpc") a runtime URN can match.
+    pattern: NamePattern | None = None
 
     @property
     def known(self) -> bool:
@@ -137,3 +141,29 @@ def mapping(entries: Iterable[tuple[Any, Val]]) -> Val:
     value = {key: as_data(item).data for key, item in entries}
     merged = data(value, [item for _, item in entries])
     return Val(MAP, value, entries, merged.deps, merged.unresolved, merged.secret)
+
+
+def string_pattern(val: Val) -> NamePattern | None:
+    """What is known of a string: ``(text,)`` when known, its parts when partly known
+    (an f-string over unknown values), None when nothing is."""
+    plain = as_data(val)
+    if plain.known and isinstance(plain.data, str):
+        return (plain.data,)
+    return val.pattern
+
+
+def join_pattern(parts: Iterable[str | None]) -> NamePattern | None:
+    """Adjacent literals joined, adjacent wildcards merged; None when nothing is known."""
+    joined: list[str | None] = []
+    for part in parts:
+        if part is None:
+            if not joined or joined[-1] is not None:
+                joined.append(None)
+        elif part:
+            if joined and joined[-1] is not None:
+                joined[-1] = joined[-1] + part  # type: ignore[operator]
+            else:
+                joined.append(part)
+    if all(part is None for part in joined):
+        return None
+    return tuple(joined)

@@ -93,7 +93,7 @@ def _fixer(front_end: ModuleType, project: ProjectSources, fix_settings: Setting
     if not hasattr(front_end, "analyze_with_graph"):
         return None  # a front end without a graph (test stand-ins) offers no fixes
     return ProjectFixer(front_end, project.root, project.sources, project.reported,
-                        project.summaries(), fix_settings)
+                        project.summaries, fix_settings)
 
 
 def fix_projects(front_end: ModuleType, projects: Sequence[ProjectSources], findings: Sequence[Finding],

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from functools import lru_cache
 from importlib import metadata
 from typing import Any
@@ -22,7 +23,7 @@ from analyzers.findings import Finding
 from analyzers.reporters import Report
 from analyzers.reporters.escaping import original_bytes, utf8_safe
 from policypack.rules import all_rules
-from policypack.rules.base import Rule, Severity
+from policypack.rules.base import Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -95,8 +96,8 @@ def _location(report: Report, finding: Finding) -> dict[str, Any]:
     }
 
 
-def _artifact(report: Report, path: str) -> dict[str, Any]:
-    shown = report.path_from_source_root(Finding("", "", Severity.INFO, path, 1, 1, 1, 1, ""))
+def _artifact(report: Report, finding: Finding, path: str) -> dict[str, Any]:
+    shown = report.path_from_source_root(replace(finding, path=path))
     uri = quote(original_bytes(shown))
     return {"uri": "file://" + uri} if shown.startswith("/") else {"uri": uri, "uriBaseId": SRCROOT}
 
@@ -116,10 +117,19 @@ def _fixes(report: Report, finding: Finding) -> list[dict[str, Any]]:
     label = "safe fix" if info.safety == "safe" else "unsafe fix (--unsafe-fixes)"
     return [{
         "description": {"text": utf8_safe(f"{info.description} [{label}]")},
-        "artifactChanges": [{"artifactLocation": _artifact(report, path), "replacements": replacements}
+        "artifactChanges": [{"artifactLocation": _artifact(report, finding, path), "replacements": replacements}
                             for path, replacements in changes.items()],
         "properties": {"applicability": info.safety},
     }]
+
+
+def _json_safe(value: Any) -> Any:
+    """Repository text inside properties, with lone surrogates escaped (escaping.py)."""
+    if isinstance(value, str):
+        return utf8_safe(value)
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(item) for item in value]
+    return value
 
 
 def render(report: Report) -> str:
@@ -139,6 +149,9 @@ def render(report: Report) -> str:
         fixes = _fixes(report, finding)
         if fixes:
             result["fixes"] = fixes
+        extra = finding.report_properties()
+        if extra:
+            result["properties"] = {key: _json_safe(value) for key, value in extra.items()}
         results.append(result)
     driver: dict[str, Any] = {
         "name": "stackguard",

@@ -27,6 +27,7 @@ from typing import Any
 from pulumi_policy import PolicyResource
 from pulumi_policy import policy as _policy_module
 
+from policypack.crossguard import results
 from policypack.crossguard.adapter import to_graph
 from policypack.graph import ResourceGraph
 
@@ -66,8 +67,11 @@ def install() -> None:
 
     def analyze_stack(self: Any, request: Any, context: Any) -> Any:
         _state.active, _state.graph = True, None
+        results.begin()
         try:
-            return original(self, _ConvertedOnce(request), context)
+            response = original(self, _ConvertedOnce(request), context)
+            results.finish(request, response)  # the violations as data, when a results file is set
+            return response
         finally:
             _state.active, _state.graph = False, None
 

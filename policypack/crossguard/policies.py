@@ -14,7 +14,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from policypack.crossguard import graph_cache
+from policypack.crossguard import graph_cache, results
 from policypack.rules import runtime_rules
 from policypack.rules.base import Rule, Severity
 
@@ -70,8 +70,9 @@ def build_policy(rule: Rule) -> StackValidationPolicy:
 
 
 def build_policies() -> list[StackValidationPolicy | ResourceValidationPolicy]:
-    """One stack policy per runtime rule, then the remediations (disabled unless configured)."""
+    """One policy per runtime rule, then the results-file setting (results.py) and the
+    remediations (remediations.py: disabled unless configured)."""
     from policypack.crossguard.remediations import build_remediations
 
     graph_cache.install()
-    return [*(build_policy(rule) for rule in runtime_rules()), *build_remediations()]
+    return [*(build_policy(rule) for rule in runtime_rules()), results.results_policy(), *build_remediations()]

@@ -10,13 +10,14 @@ exist without examples and the examples cannot drift from the behaviour.
 
 from __future__ import annotations
 
+import datetime
 import enum
-import fnmatch
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from policypack.graph import Resource, ResourceGraph
+from policypack.rules import exemptions
 
 
 class Severity(str, enum.Enum):
@@ -106,17 +107,13 @@ Check = Callable[[ResourceGraph, Mapping[str, Any]], Iterable[Violation]]
 # suppression comments, for a resource the team has accepted (listed in config, reviewed).
 IGNORE_RESOURCES = Option(
     "ignoreResources",
-    {"type": "array", "items": {"type": "string"}},
+    {"type": "array", "items": exemptions.ENTRY_SCHEMA},
     [],
-    "Logical names, type tokens or URNs (`*` globs allowed) this rule never reports on.",
+    "Logical names, type tokens or URNs (`*` globs allowed) this rule never reports on; an entry may "
+    "give a reason and an expiry date (`\"db -- migrating (until 2026-09-30)\"`, or "
+    "`{\"resource\": \"db\", \"reason\": \"...\", \"expires\": \"2026-09-30\"}`), after which it "
+    "no longer applies and the violation says so.",
 )
-
-
-def _ignored(resource: Resource, patterns: Any) -> bool:
-    if not isinstance(patterns, (list, tuple)):
-        return False
-    keys = (resource.name, resource.type, resource.urn)
-    return any(isinstance(p, str) and fnmatch.fnmatchcase(key, p) for p in patterns for key in keys)
 
 
 @dataclass(frozen=True)
@@ -155,8 +152,19 @@ class Rule:
         if self.check is None:
             return []
         options = self.resolve_options(overrides)
-        ignored = options.get(IGNORE_RESOURCES.name)
-        return [v for v in self.check(graph, options) if not _ignored(v.resource, ignored)]
+        entries = exemptions.parse_entries(options.get(IGNORE_RESOURCES.name))
+        if not entries:
+            return list(self.check(graph, options))
+        today = datetime.date.today()
+        kept = []
+        for violation in self.check(graph, options):
+            decision = exemptions.decide(violation.resource, entries, today)
+            if decision.lapsed is not None:
+                note = f" (Reported again: {decision.lapsed.lapse_note()}.)"
+                violation = Violation(violation.code, violation.resource, violation.message + note)
+            if not decision.exempt:
+                kept.append(violation)
+        return kept
 
     @property
     def remediation(self) -> str:

@@ -34,7 +34,7 @@ def test_projects_hold_every_file_and_which_ones_are_reported(tmp_path: Path) ->
     assert project.sources["__main__.py"] == b"# FAULT SG201\n"
     assert project.reported == frozenset({"__main__.py"})
     parsed = fake.calls["summarize_file"]
-    assert [s.path for s in project.summaries()] == ["__main__.py", "lib/util.py"]
+    assert [s.path for s in project.summaries] == ["__main__.py", "lib/util.py"]
     assert fake.calls["summarize_file"] == parsed  # the run's own summaries, not parsed again
     assert runner.run(RunOptions(paths=[root], use_cache=False), front_end=fake, cwd=tmp_path).projects == []
 
@@ -45,7 +45,7 @@ def test_summaries_after_a_cached_project_come_from_the_cache(tmp_path: Path) ->
     run(tmp_path, root, cache_dir=tmp_path / "cache")
     fake.reset()
     [project] = run(tmp_path, root, cache_dir=tmp_path / "cache").projects
-    assert len(project.summaries()) == 2 and fake.calls["summarize_file"] == 0
+    assert len(project.summaries) == 2 and fake.calls["summarize_file"] == 0
 
 
 def test_filter_findings_is_what_a_run_shows(tmp_path: Path) -> None:
@@ -53,7 +53,7 @@ def test_filter_findings_is_what_a_run_shows(tmp_path: Path) -> None:
     root = setup_project(tmp_path)
     result = run(tmp_path, root, use_cache=False)
     [project] = result.projects
-    raw = fake.analyze(project.summaries())
+    raw = fake.analyze(project.summaries)
     shown = runner.filter_findings(raw, project.sources, Config(), SelectionLayer(), root)
     assert sorted((f.path, f.line) for f in shown) == [("__main__.py", 1), ("lib/util.py", 2)]
     assert runner.filter_findings(raw, project.sources, Config(), SelectionLayer(ignore=("SG2",)), root) == []

@@ -17,6 +17,7 @@ import pytest
 from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from policypack.crossguard.results import POLICY_NAME as RESULTS_POLICY
 from policypack.knowledge import tokens
 from policypack.rules import runtime_rules
 from tests.support.engine_messages import UNKNOWN_WIRE, resource, stack_request
@@ -52,6 +53,7 @@ def test_analyzer_info_lists_every_runtime_rule_with_its_level(analyzer) -> None
         rule.name: analyzer_pb2.MANDATORY if rule.severity.value == "error" else analyzer_pb2.ADVISORY
         for rule in runtime_rules()
     }
+    expected[RESULTS_POLICY] = analyzer_pb2.ADVISORY  # names the results file; never reports
     # Remediations are extra resource policies, off unless the pack config enables them.
     expected["rds-parameter-group-family-mismatch-remediation"] = analyzer_pb2.DISABLED
     assert levels == expected

@@ -1,0 +1,131 @@
+"""One result from two detectors: runtime violations as findings, merged with static ones.
+
+A runtime violation becomes a finding at the site ``source_map`` found (or at
+the project's ``Pulumi.yaml`` when it found none, or several), carrying its
+URN. A runtime finding on a resource the static analyzer flagged for the same
+rule is reported once, marked as found by both: the static finding at the same
+call with the same code absorbs it when it names the same resource, or when
+its resource name is computed (one call that creates several resources, e.g.
+in a loop over values the analyzer can't see, is one static finding holding
+every URN).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields, replace
+
+from analyzers.findings import Finding
+from analyzers.gate.runtime_results import RuntimeViolation
+from analyzers.gate.source_map import AMBIGUOUS, MAPPED, UNMAPPED, Mapping
+from policypack.rules import rule_by_code_or_name
+from policypack.rules.base import Severity
+
+STATIC, RUNTIME = "static", "runtime"
+_SEVERITY = {"mandatory": Severity.ERROR, "advisory": Severity.WARNING}
+# graph_builder's label for a resource whose logical name is computed at run time
+COMPUTED_NAME = re.compile(r"^\S+ at .+:\d+$")
+MAX_LISTED_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class GateFinding(Finding):
+    """A finding of the gate: which detectors found it, and the resources (URNs) it is about."""
+
+    detectors: tuple[str, ...] = (STATIC,)
+    urns: tuple[str, ...] = ()
+    location: str = MAPPED  # for runtime-only findings: MAPPED, AMBIGUOUS or UNMAPPED
+    stable_fingerprint: str = ""  # the baseline key's fingerprint (baseline.py), once computed
+
+    @property
+    def fingerprint(self) -> str:
+        return self.stable_fingerprint or super().fingerprint
+
+    def report_properties(self) -> dict[str, object]:
+        properties: dict[str, object] = {"detectors": list(self.detectors)}
+        if self.urns:
+            properties["urns"] = list(self.urns)
+        if RUNTIME in self.detectors and STATIC not in self.detectors:
+            properties["sourceLocation"] = self.location
+        return properties
+
+
+def from_static(finding: Finding) -> GateFinding:
+    if isinstance(finding, GateFinding):
+        return finding
+    return GateFinding(**{field.name: getattr(finding, field.name) for field in fields(Finding)})
+
+
+def runtime_finding(violation: RuntimeViolation, mapping: Mapping, project_file: str) -> GateFinding:
+    rule = rule_by_code_or_name(violation.code)
+    name = rule.name if rule is not None else violation.policy
+    common = dict(code=violation.code, name=name, severity=_SEVERITY[violation.enforcement],
+                  subject=violation.urn.name, detectors=(RUNTIME,), urns=(violation.raw_urn,))
+    site = mapping.site
+    if mapping.status == MAPPED and site is not None:
+        message = violation.message
+        if mapping.via_parent is not None:
+            message += (f" (Created inside {site.type} {site.shown_name()!r}, which the analyzer can't see "
+                        "into; this is where that component is created.)")
+        return GateFinding(path=site.path, line=site.line, column=site.column, end_line=site.end_line,
+                           end_column=site.end_column, message=message, location=MAPPED, **common)
+    if mapping.status == AMBIGUOUS:
+        shown = [f"{c.path}:{c.line}" for c in mapping.candidates[:MAX_LISTED_CANDIDATES]]
+        more = len(mapping.candidates) - len(shown)
+        where = ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+        note = f"created at one of {where}; the source can't tell which"
+    else:
+        note = "no construction site of this type and name in the analysed source"
+    return GateFinding(path=project_file, line=1, column=1, end_line=1, end_column=1,
+                       message=f"{violation.message} (Resource {violation.raw_urn}: {note}.)",
+                       location=mapping.status if mapping.status in (AMBIGUOUS, UNMAPPED) else UNMAPPED,
+                       **common)
+
+
+def merge(findings: Iterable[Finding]) -> list[GateFinding]:
+    """Static and runtime findings (after selection and suppressions) as one list."""
+    static: list[GateFinding] = []
+    runtime: list[GateFinding] = []
+    for finding in findings:
+        gate = from_static(finding)
+        (runtime if RUNTIME in gate.detectors and STATIC not in gate.detectors else static).append(gate)
+    at: dict[tuple[str, str, int, int], list[int]] = {}
+    for position, finding in enumerate(static):
+        at.setdefault((finding.code, finding.path, finding.line, finding.column), []).append(position)
+    separate: list[GateFinding] = []
+    for finding in runtime:
+        target = None
+        if finding.location == MAPPED:
+            target = _absorbing(static, at.get((finding.code, finding.path, finding.line, finding.column), ()),
+                                finding.subject)
+        if target is None:
+            separate.append(finding)
+            continue
+        host = static[target]
+        static[target] = replace(
+            host,
+            detectors=(STATIC, RUNTIME),
+            urns=(*host.urns, *finding.urns),
+            severity=max(host.severity, finding.severity, key=lambda s: s.rank),
+        )
+    return sorted([*static, *separate], key=Finding.sort_key)
+
+
+def _absorbing(static: Sequence[GateFinding], positions: Iterable[int], name: str) -> int | None:
+    positions = list(positions)
+    for position in positions:
+        if static[position].subject == name:
+            return position
+    computed = [p for p in positions if COMPUTED_NAME.match(static[p].subject)]
+    return computed[0] if len(computed) == 1 else None
+
+
+def counts(findings: Sequence[GateFinding]) -> dict[str, int]:
+    """How many findings each detector combination holds, for summaries."""
+    result = {"static": 0, "runtime": 0, "both": 0}
+    for finding in findings:
+        both = STATIC in finding.detectors and RUNTIME in finding.detectors
+        result["both" if both else (RUNTIME if RUNTIME in finding.detectors else STATIC)] += 1
+    return result
+

@@ -1,0 +1,228 @@
+"""The gate's reports: several in one run (``--report sarif:out.sarif --report github ...``).
+
+SARIF, JUnit, GitHub and GitLab are the analyzer's own reporters (they show the
+new findings, with the gate's stable fingerprints and, in SARIF, detectors and
+URNs as result properties). ``json``, ``markdown`` and ``text`` are the gate's:
+they also say what was baselined, fixed, suppressed and left outside the diff.
+Every piece of repository text goes through ``reporters.escaping``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analyzers import reporters
+from analyzers.gate.baseline import Key
+from analyzers.gate.errors import GateError
+from analyzers.gate.merge import RUNTIME, STATIC, GateFinding, counts
+from analyzers.reporters import Report, count_phrase, message_without_code
+from analyzers.reporters.escaping import line_start_path, printable, utf8_safe
+from policypack.rules import rule_by_code_or_name
+
+STDOUT = "-"
+TOP_FINDINGS = 20
+
+
+@dataclass(frozen=True)
+class RuntimeSummary:
+    source: str  # "pulumi preview (stack dev)" or "results file x.json"
+    violations: int
+    mapped: int
+    ambiguous: int
+    unmapped: int
+
+
+@dataclass(frozen=True)
+class GateReport(Report):
+    """A Report plus what the gate decided about everything it did not show."""
+
+    baselined: Sequence[GateFinding] = ()
+    fixed: Sequence[tuple[Key, int]] = ()
+    suppressed: int = 0
+    suppressed_with_reason: int = 0
+    refused_suppressions: Mapping[str, int] = field(default_factory=dict)
+    outside_diff: int = 0
+    diff_base: str | None = None
+    baseline_file: str | None = None
+    runtime: RuntimeSummary | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not any(self.failing(finding) for finding in self.findings)
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    format: str
+    target: str  # a path, or STDOUT
+
+
+def parse_spec(text: str) -> ReportSpec:
+    name, colon, target = text.partition(":")
+    if name not in reporters.FORMATS:
+        raise GateError(f"--report {text!r}: unknown format {name!r} (one of: {', '.join(reporters.FORMATS)})")
+    if colon and not target:
+        raise GateError(f"--report {text!r}: give a file after the colon, or no colon for stdout")
+    target = target or STDOUT
+    if target != STDOUT:
+        parent = Path(target).parent
+        if not (parent if str(parent) else Path(".")).is_dir():
+            raise GateError(f"--report {text!r}: directory {str(parent)!r} does not exist")
+    return ReportSpec(name, target)
+
+
+def check_specs(specs: Sequence[ReportSpec]) -> None:
+    to_stdout = [spec.format for spec in specs if spec.target == STDOUT]
+    if len(to_stdout) > 1:
+        raise GateError(f"only one report can go to stdout (got {', '.join(to_stdout)}); give the others a file")
+    targets = Counter(spec.target for spec in specs if spec.target != STDOUT)
+    twice = [target for target, count in targets.items() if count > 1]
+    if twice:
+        raise GateError(f"two reports would write the same file: {twice[0]}")
+
+
+def render(format_name: str, report: GateReport) -> str:
+    if format_name == "json":
+        return render_json(report)
+    if format_name == "markdown":
+        from analyzers.gate.summary import render as summary
+
+        return summary(report)
+    if format_name == "text":
+        return render_text(report)
+    return reporters.renderer(format_name)(report)
+
+
+def write(specs: Sequence[ReportSpec], report: GateReport) -> None:
+    for spec in specs:
+        text = render(spec.format, report)
+        if spec.target == STDOUT:
+            if spec.format != "text":
+                with contextlib.suppress(AttributeError, ValueError):
+                    sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")  # type: ignore[union-attr]
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            continue
+        try:
+            Path(spec.target).write_text(text, encoding="utf-8", errors="backslashreplace")
+        except OSError as error:
+            raise GateError(f"--report {spec.format}:{spec.target}: cannot write "
+                            f"({error.strerror or type(error).__name__})") from None
+
+
+def detectors_tag(finding: GateFinding) -> str:
+    if RUNTIME not in finding.detectors:
+        return ""
+    return "[static+runtime] " if STATIC in finding.detectors else "[runtime] "
+
+
+def render_text(report: GateReport) -> str:
+    lines = []
+    for finding in report.findings:
+        assert isinstance(finding, GateFinding)
+        lines.append(
+            f"{line_start_path(finding.path)}:{finding.line}:{finding.column}: {finding.code} "
+            f"[{finding.severity.value}] {detectors_tag(finding)}{printable(message_without_code(finding))}"
+        )
+    if not report.quiet:
+        lines.extend(summary_lines(report))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def summary_lines(report: GateReport) -> list[str]:
+    verdict = "Gate passed" if report.passed else f"Gate failed (--fail-on {report.fail_on.value})"
+    found = count_phrase(report.findings) if report.findings else "no new findings"
+    lines = [f"{verdict}: {found}."]
+    context = context_phrases(report)
+    if context:
+        lines.append("; ".join(context) + ".")
+    return lines
+
+
+def context_phrases(report: GateReport) -> list[str]:
+    phrases = []
+    if report.baseline_file is not None:
+        phrases.append(f"{len(report.baselined)} baselined, {sum(n for _, n in report.fixed)} fixed since the "
+                       f"baseline")
+    if report.suppressed:
+        phrases.append(f"{report.suppressed} suppressed inline ({report.suppressed_with_reason} with a reason)")
+    refused = sum(report.refused_suppressions.values())
+    if refused:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.refused_suppressions.items()))
+        phrases.append(f"{refused} suppressions not applied ({kinds})")
+    if report.diff_base is not None:
+        phrases.append(f"{report.outside_diff} outside the lines changed since {printable(report.diff_base)}")
+    if report.runtime is not None:
+        runtime = report.runtime
+        phrases.append(f"runtime: {runtime.violations} violations from {printable(runtime.source)}, "
+                       f"{runtime.mapped} mapped to source, {runtime.ambiguous} ambiguous, "
+                       f"{runtime.unmapped} unmapped")
+        found = counts([f for f in report.findings if isinstance(f, GateFinding)])
+        phrases.append(f"new findings by detector: {found['both']} static and runtime, {found['static']} static "
+                       f"only, {found['runtime']} runtime only")
+    return phrases
+
+
+def _finding_json(report: GateReport, finding: GateFinding) -> dict[str, object]:
+    return {
+        "code": finding.code,
+        "name": finding.name,
+        "severity": finding.severity.value,
+        "path": utf8_safe(finding.path),
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "message": utf8_safe(finding.message),
+        "fingerprint": finding.fingerprint,
+        "detectors": list(finding.detectors),
+        "urns": [utf8_safe(urn) for urn in finding.urns],
+        "source_location": finding.location if RUNTIME in finding.detectors and STATIC not in finding.detectors
+        else "mapped",
+    }
+
+
+def render_json(report: GateReport) -> str:
+    document = {
+        "tool": "stackguard",
+        "version": report.tool_version,
+        "passed": report.passed,
+        "fail_on": report.fail_on.value,
+        "summary": {
+            "new": len(report.findings),
+            "baselined": len(report.baselined),
+            "fixed": sum(count for _, count in report.fixed),
+            "suppressed": report.suppressed,
+            "suppressed_with_reason": report.suppressed_with_reason,
+            "suppressions_not_applied": dict(sorted(report.refused_suppressions.items())),
+            "outside_diff": report.outside_diff,
+            "runtime": None if report.runtime is None else {
+                "source": utf8_safe(report.runtime.source), "violations": report.runtime.violations,
+                "mapped": report.runtime.mapped, "ambiguous": report.runtime.ambiguous,
+                "unmapped": report.runtime.unmapped,
+            },
+        },
+        "findings": [_finding_json(report, f) for f in report.findings if isinstance(f, GateFinding)],
+        "baselined": [_finding_json(report, f) for f in report.baselined],
+        "fixed": [{name: utf8_safe(value) if isinstance(value, str) else value
+                   for name, value in key.as_json(count).items()} for key, count in report.fixed],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def rule_link(code: str) -> str:
+    """The rule's docs as a Markdown link when the distribution names a docs URL, else its code."""
+    from analyzers.reporters.sarif import project_urls
+
+    rule = rule_by_code_or_name(code)
+    docs = project_urls().get("documentation")
+    if rule is None or not docs:
+        return code
+    return f"[{code}]({docs.rstrip('/')}/rules.md#{rule.code.lower()}-{rule.name})"
+
