@@ -35,8 +35,8 @@ DEFAULT_PROJECT = "project"
 _NAME_LINE = re.compile(r"^name\s*:\s*(?P<name>[^#\s][^#]*?)\s*(?:#.*)?$")
 
 __all__ = [
-    "SUMMARY_FORMAT_VERSION", "FileSummary", "analyze", "dump_summary", "load_summary", "project_name",
-    "resource_sites", "summarize_file",
+    "SUMMARY_FORMAT_VERSION", "FileSummary", "analyze", "analyze_with_graph", "dump_summary", "load_summary",
+    "project_name", "resource_sites", "summarize_file",
 ]
 
 
@@ -100,6 +100,18 @@ def analyze(
     ``project`` only names the synthetic URNs. ``environment`` (from
     :func:`project_environment`) defaults to the installed SDKs with no pins.
     """
+    return analyze_with_graph(summaries, options, project=project, environment=environment)[0]
+
+
+def analyze_with_graph(
+    summaries: Sequence[FileSummary],
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    project: str = DEFAULT_PROJECT,
+    environment: ProviderKnowledge | None = None,
+) -> tuple[list[Finding], Any]:
+    """:func:`analyze`, also returning the project's graph (an ``extract.graph_builder.ProjectGraph``),
+    which fixes read to learn where the values behind a finding were written."""
     from analyzers.extract.graph_builder import build
     from analyzers.static_rules import SourceContext, source_checks
     from policypack.rules import static_rules
@@ -118,7 +130,7 @@ def analyze(
                 finding = to_finding(rule, violation)
                 if finding is not None:
                     findings.append(finding)
-    return sorted(set(findings), key=Finding.sort_key)
+    return sorted(set(findings), key=Finding.sort_key), project_graph
 
 
 def resource_sites(

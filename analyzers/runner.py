@@ -63,6 +63,7 @@ class RunOptions:
     cache_dir: Path | None = None  # --cache-dir
     force_exclude: bool = False
     jobs: int | None = None  # worker processes for parsing; None = one per CPU
+    keep_sources: bool = False  # fill RunResult.projects (for fixes)
     # The CI gate's hook: given every project's resource index, findings to add before
     # selection and suppressions apply (runtime violations mapped to source lines).
     extra_findings: Callable[[Sequence[ProjectIndex]], ExtraFindings] | None = None
@@ -83,6 +84,16 @@ class ExtraFindings:
     paths: Sequence[str] = ()  # files they may be on that a run doesn't read (a Pulumi.yaml)
 
 
+@dataclass(frozen=True)
+class ProjectSources:
+    """One project's files as a run read them (``RunOptions.keep_sources``), for fixes."""
+
+    root: Path
+    sources: Mapping[str, bytes]  # "/"-separated path relative to ``root`` → the bytes analyzed
+    reported: frozenset[str]  # the paths (as in ``sources``) whose findings the run shows
+    summaries: Sequence[Any]  # the phase-1 summaries of ``sources`` (from the run or its cache)
+
+
 @dataclass
 class RunResult:
     findings: list[Finding]  # sorted; paths relative to the CWD
@@ -95,6 +106,7 @@ class RunResult:
     suppressed_with_reason: int = 0
     refused_suppressions: dict[str, int] = field(default_factory=dict)  # why a noqa comment did not apply → count
     details: list[str] = field(default_factory=list)  # what --verbose shows (stderr), one line each
+    projects: list[ProjectSources] = field(default_factory=list)  # with RunOptions.keep_sources
 
 
 def load_front_end() -> ModuleType:
@@ -246,15 +258,23 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
     for root, group in sorted(files.groups.items()):
         read = _read_group(root, group, files.reported, cwd, result, raw, sources)
         environment = _environment(front_end, root)
-        on_summaries = None
-        if options.extra_findings is not None:
-            def on_summaries(summaries: list[Any], root: Path = root, environment: Any = environment) -> None:
+        made: list[Any] = []  # this project's summaries, for fixes (keep_sources)
+
+        def on_summaries(summaries: list[Any], root: Path = root, made: list[Any] = made,
+                         environment: Any = environment) -> None:
+            if options.extra_findings is not None:
                 indexes.append(_project_index(front_end, root, summaries, cwd, environment))
+            if options.keep_sources:
+                made.extend(summaries)
+
+        wanted = on_summaries if options.extra_findings is not None or options.keep_sources else None
         found = _project_findings(front_end, cache, read, options_by_code, options.jobs, result, environment,
-                                  on_summaries)
+                                  wanted)
         _describe_environment(root, cwd, environment, result)
         for finding in found:
             raw.append(replace(finding, path=_cwd_relative(root / finding.path, cwd)))
+        if options.keep_sources:
+            result.projects.append(_project_sources(root, read, files.reported, made))
     if cache is not None and cache.writes:
         cache.prune()
 
@@ -278,6 +298,18 @@ def _project_index(
              else front_end.resource_sites(summaries, project=name))
     sites = [replace(site, path=_cwd_relative(root / site.path, cwd)) for site in found]
     return ProjectIndex(_cwd_relative(root, cwd), front_end.project_name(root), sites)
+
+
+def _project_sources(root: Path, read: Sequence[_ReadFile], reported: set[Path], made: list[Any]) -> ProjectSources:
+    shown = frozenset(item.relative for item in read if root / item.relative in reported)
+    return ProjectSources(root, {item.relative: item.source for item in read}, shown, made)
+
+
+def filter_findings(findings: Sequence[Finding], sources: Mapping[str, bytes], config: Config,
+                    cli_selection: SelectionLayer, cwd: Path) -> list[Finding]:
+    """What a run shows of ``findings`` (paths relative to ``cwd``): rule selection,
+    per-file-ignores, severities and ``# noqa`` (``sources`` holds the files' bytes)."""
+    return _finish(findings, sources, _Filter(config, cli_selection, cwd)).kept
 
 
 def _finish(

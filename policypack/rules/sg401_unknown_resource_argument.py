@@ -91,4 +91,8 @@ bucket = gcp.storage.Bucket("assets", location="EU", uniform_bucket_level_access
         "https://www.pulumi.com/docs/iac/concepts/options/",
         "https://www.pulumi.com/registry/packages/aws/api-docs/apigateway/deployment/",
     ),
+    no_autofix=(
+        'not automatic yet: move a resource option into `opts=pulumi.ResourceOptions(...)`, or rename the '
+        'keyword to the argument the message names.'
+    ),
 )

@@ -74,4 +74,8 @@ nat_ip = ec2.Eip("nat-ip", domain="vpc")
     references=(
         "https://www.pulumi.com/registry/packages/aws/how-to-guides/7-0-migration/",
     ),
+    no_autofix=(
+        'the replacement is usually a separate resource (`aws.apigateway.Stage`, '
+        '`aws.s3.BucketVersioning`, ...) wired to this one; add it by hand, as the message says.'
+    ),
 )

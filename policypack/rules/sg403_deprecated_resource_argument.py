@@ -114,5 +114,9 @@ aws.s3.BucketWebsiteConfiguration("web-site", bucket=web.id, index_document={"su
         "https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucket/",
         "https://www.pulumi.com/registry/packages/aws/how-to-guides/7-0-migration/",
     ),
+    no_autofix=(
+        "the SDK's message names the replacement, often a separate resource whose adoption changes the "
+        "stack's state; move the setting by hand."
+    ),
     check=check,
 )

@@ -79,4 +79,7 @@ db = aws.rds.Instance(
     references=(
         "https://www.pulumi.com/docs/iac/concepts/inputs-outputs/",
     ),
+    no_autofix=(
+        'a literal of the wrong kind says nothing about the value that was meant.'
+    ),
 )
