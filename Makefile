@@ -1,7 +1,7 @@
 # Every target installs what it needs first, so each works on a fresh machine.
 PYTHON ?= python3
 
-.PHONY: setup demo test lint docs
+.PHONY: setup demo test lint docs provider-index
 
 setup:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[test]"
@@ -19,3 +19,7 @@ lint: setup
 
 docs: setup
 	$(PYTHON) -m policypack.docs
+
+## Regenerate the shipped provider index from provider wheels (downloads them with pip; see the script).
+provider-index: setup
+	$(PYTHON) scripts/generate_provider_index.py

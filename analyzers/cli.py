@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 
 from analyzers import cache_command, policy_command
 from analyzers.config import Config, ConfigError, check_option, find_config_file, load_config, parse_level
+from analyzers.fixes import command as fix_command
 from analyzers.gate import command as gate_command
 from analyzers.gate.errors import GateError
 from analyzers.selection import SelectionLayer, SelectorError, resolve, split_selectors
@@ -98,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--jobs", type=int, metavar="N", help="parser processes (default: one per CPU)")
     lint.add_argument("--statistics", action="store_true", help="show a count per rule instead of findings")
     lint.add_argument("-q", "--quiet", action="store_true", help="no summary line, only findings")
+    lint.add_argument("-v", "--verbose", action="store_true",
+                      help="say where the provider facts came from (installed SDK, shipped index, heuristic)")
+    fix_command.add_arguments(lint)
 
     rules = commands.add_parser(
         "rules", help="list the rule catalog, or show one rule's documentation",
@@ -232,6 +236,7 @@ def _lint(args: argparse.Namespace) -> int:
         cache_dir=Path(args.cache_dir) if args.cache_dir else None,
         force_exclude=args.force_exclude,
         jobs=args.jobs,
+        keep_sources=args.fix or args.diff or fix_command.shows_fixes(args, config),
     )
     # A run allocates millions of small, mostly acyclic objects (syntax trees, summaries);
     # collecting less often saves ~15% of a run for a few percent more memory (benchmarks/).
@@ -240,9 +245,28 @@ def _lint(args: argparse.Namespace) -> int:
         result = runner.run(options, cwd=cwd)
     except PathNotFound as missing:
         raise UsageError(f"path not found: {missing}") from None
+    fix_settings = fix_command.settings(config, cli_selection, cli_options, args.unsafe_fixes)
+    if args.diff or args.fix:
+        outcomes = fix_command.fix_projects(runner.load_front_end(), result.projects, result.findings, cwd,
+                                            fix_settings)
+        if args.diff:
+            diff = fix_command.diff_text(outcomes, cwd)
+            sys.stdout.write(diff)
+            if not args.quiet:
+                print(f"{PROG}: would fix {fix_command.count(outcomes)} finding(s)", file=sys.stderr)
+            return 1 if diff and not args.exit_zero else 0
+        fixed, files, write_notes = fix_command.write(outcomes, cwd)
+        for note in write_notes:
+            _fail(f"warning: {note}")
+        if not args.quiet:
+            print(f"{PROG}: fixed {fixed} finding(s) in {files} file(s)", file=sys.stderr)
+        result = runner.run(options, cwd=cwd)
 
     for note in result.notes:
         _fail(f"warning: {note}")
+    if args.verbose:
+        for detail in result.details:
+            _fail(detail)
     if not result.files and not result.findings:
         print(f"{PROG}: warning: no Python files found under the given paths", file=sys.stderr)
     report = reporters.Report(
@@ -254,6 +278,8 @@ def _lint(args: argparse.Namespace) -> int:
         source_root=_source_root(cwd),
         statistics=args.statistics,
         quiet=args.quiet,
+        fixes=fix_command.available(runner.load_front_end(), result.projects, result.findings, cwd, fix_settings)
+        if fix_command.shows_fixes(args, config) else {},
     )
     text = reporters.renderer(args.format)(report)
     if output is None:
@@ -328,6 +354,11 @@ def _rule_json(rule: Any) -> dict[str, Any]:
             for o in rule.options
         ],
         "references": list(rule.references),
+        "autofix": None if rule.autofix is None else {
+            "applicability": rule.autofix.safety.value,
+            "description": rule.autofix.description,
+            "limits": rule.autofix.limits,
+        },
         "explanation": rule.markdown(),
     }
 

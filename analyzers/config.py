@@ -66,6 +66,9 @@ class Config:
     force_exclude: bool = False
     cache_dir: Path | None = None
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code → option → value
+    fixable: tuple[str, ...] | None = None  # rules whose findings --fix may fix (None: all)
+    unfixable: tuple[str, ...] = ()  # rules it never fixes
+    show_fixes: bool = False  # reports mark findings that have an automatic fix
     require_reason: bool = False  # a noqa comment without "-- why" does not apply
     unsuppressible: tuple[str, ...] = ()  # selectors of rules no noqa comment or baseline can silence
 
@@ -181,6 +184,9 @@ _KEYS = (
     "force-exclude",
     "cache-dir",
     "options",
+    "fixable",
+    "unfixable",
+    "show-fixes",
     "require-reason",
     "unsuppressible",
 )
@@ -225,6 +231,9 @@ def _parse(table: Mapping[str, Any], path: Path, label: str) -> Config:
     force_exclude = table.get("force-exclude", False)
     if not isinstance(force_exclude, bool):
         raise ConfigError(f"{where} force-exclude must be true or false")
+    show_fixes = table.get("show-fixes", False)
+    if not isinstance(show_fixes, bool):
+        raise ConfigError(f"{where} show-fixes must be true or false")
 
     require_reason = table.get("require-reason", False)
     if not isinstance(require_reason, bool):
@@ -270,6 +279,9 @@ def _parse(table: Mapping[str, Any], path: Path, label: str) -> Config:
         force_exclude=force_exclude,
         cache_dir=cache_dir,
         options=options,
+        fixable=selectors("fixable") if "fixable" in table else None,
+        unfixable=selectors("unfixable") if "unfixable" in table else (),
+        show_fixes=show_fixes,
         require_reason=require_reason,
         unsuppressible=selectors("unsuppressible") if "unsuppressible" in table else (),
     )

@@ -5,7 +5,8 @@ one constructor call several times; each run is its own graph node, and a
 rule may flag each. Code scanning, baselines and every SARIF consumer expect
 one result per rule and location (Ruff and Fixit report the same way), so the
 findings at one (code, file, span) become one, whose message names the
-instances and which carries their list.
+instances and which carries their list; several faults of one rule at one
+call (two deprecated arguments) become one finding stating each.
 
 Fingerprints must not move when an instance is added (a new call of the
 helper is not a new fault at the helper's line). So a finding on a call that
@@ -59,12 +60,23 @@ def _merge(group: Sequence[Finding]) -> Finding:
     first = group[0]
     names: list[str] = []
     for finding in group:
-        for name in finding.instances or ((finding.subject,) if finding.subject else ()):
+        for name in _names(finding):
             if name not in names:
                 names.append(name)
-    if len(names) < 2:
-        return replace(first, instances=tuple(names) or first.instances)
-    return replace(first, message=first.message + folded_note(names), instances=tuple(names))
+    # Several faults of one rule on one resource (SG403 on two deprecated arguments of one
+    # call): one finding stating each.
+    faults = list(dict.fromkeys(f.message for f in group if _names(f) == _names(first)))
+    message = faults[0]
+    if len(faults) > 1:
+        prefix = f"[{first.code}] "
+        message += " Also: " + " ".join(text.removeprefix(prefix) for text in faults[1:])
+    if len(names) > 1:
+        message += folded_note(names)
+    return replace(first, message=message, instances=tuple(names) if first.instances or len(names) > 1 else ())
+
+
+def _names(finding: Finding) -> tuple[str, ...]:
+    return finding.instances or ((finding.subject,) if finding.subject else ())
 
 
 def folded_note(names: Sequence[str]) -> str:

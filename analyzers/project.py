@@ -18,11 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzers.extract.summary import FileSummary, ParseProblem
 from analyzers.findings import Finding
 from policypack.rules.base import Rule, Violation
+
+if TYPE_CHECKING:
+    from analyzers.providers import ProviderKnowledge
 
 # Bump when FileSummary (or anything it holds) changes shape, phase 1 extracts
 # differently, or the cache encoding (``analyzers.cache_codec``) changes: it is
@@ -32,8 +35,8 @@ DEFAULT_PROJECT = "project"
 _NAME_LINE = re.compile(r"^name\s*:\s*(?P<name>[^#\s][^#]*?)\s*(?:#.*)?$")
 
 __all__ = [
-    "SUMMARY_FORMAT_VERSION", "FileSummary", "analyze", "dump_summary", "load_summary", "project_name",
-    "resource_sites", "summarize_file",
+    "SUMMARY_FORMAT_VERSION", "FileSummary", "analyze", "analyze_with_graph", "dump_summary", "load_summary",
+    "project_name", "resource_sites", "summarize_file",
 ]
 
 
@@ -76,17 +79,39 @@ def project_name(directory: Path) -> str:
     return directory.name or DEFAULT_PROJECT
 
 
+def project_environment(root: Path) -> ProviderKnowledge:
+    """What phase 2 knows about the project at ``root`` besides its sources: the provider
+    SDKs installed here and the versions its requirements pin (``analyzers.providers``)."""
+    from analyzers.providers import ProviderKnowledge
+
+    return ProviderKnowledge.for_project(root)
+
+
 def analyze(
     summaries: Sequence[FileSummary],
     options: Mapping[str, Mapping[str, Any]] | None = None,
     *,
     project: str = DEFAULT_PROJECT,
+    environment: ProviderKnowledge | None = None,
 ) -> list[Finding]:
     """Phase 2 for one project: every static rule over all its files' summaries.
 
     ``options`` maps a rule code (or name) to that rule's option values.
-    ``project`` only names the synthetic URNs.
+    ``project`` only names the synthetic URNs. ``environment`` (from
+    :func:`project_environment`) defaults to the installed SDKs with no pins.
     """
+    return analyze_with_graph(summaries, options, project=project, environment=environment)[0]
+
+
+def analyze_with_graph(
+    summaries: Sequence[FileSummary],
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    project: str = DEFAULT_PROJECT,
+    environment: ProviderKnowledge | None = None,
+) -> tuple[list[Finding], Any]:
+    """:func:`analyze`, also returning the project's graph (an ``extract.graph_builder.ProjectGraph``),
+    which fixes read to learn where the values behind a finding were written."""
     from analyzers.branch_paths import PathCheck
     from analyzers.extract.graph_builder import build
     from analyzers.folding import fold
@@ -94,7 +119,7 @@ def analyze(
     from policypack.rules import static_rules
 
     options = options or {}
-    project_graph = build(summaries, project)
+    project_graph = build(summaries, project, environment)
     paths = PathCheck(project_graph.graph, {urn: node.site.condition for urn, node in project_graph.nodes.items()
                                             if node.site is not None and node.site.condition})
     context = SourceContext(summaries, project_graph)
@@ -109,7 +134,7 @@ def analyze(
                 finding = to_finding(rule, violation)
                 if finding is not None:
                     findings.append(_keyed_by_site(finding, project_graph.nodes.get(violation.resource.urn)))
-    return fold(findings)
+    return fold(findings), project_graph
 
 
 def _keyed_by_site(finding: Finding, node: Any) -> Finding:
@@ -124,14 +149,19 @@ def _keyed_by_site(finding: Finding, node: Any) -> Finding:
     return replace(finding, site_key=site_subject(node.module.path, site, node.type), instances=(node.label,))
 
 
-def resource_sites(summaries: Sequence[FileSummary], *, project: str = DEFAULT_PROJECT) -> list[Any]:
+def resource_sites(
+    summaries: Sequence[FileSummary],
+    *,
+    project: str = DEFAULT_PROJECT,
+    environment: ProviderKnowledge | None = None,
+) -> list[Any]:
     """Every resource construction site of one project (``extract.resource_sites.ResourceSite``):
     where it is, its type token and its logical name or name pattern; the CI gate's index for
-    pointing runtime violations at source lines."""
+    pointing runtime violations at source lines. ``environment`` as for :func:`analyze`."""
     from analyzers.extract.graph_builder import build
     from analyzers.extract.resource_sites import resource_sites as sites_of
 
-    return sites_of(build(summaries, project))
+    return sites_of(build(summaries, project, environment))
 
 
 def to_finding(rule: Rule, violation: Violation) -> Finding | None:

@@ -63,6 +63,7 @@ class RunOptions:
     cache_dir: Path | None = None  # --cache-dir
     force_exclude: bool = False
     jobs: int | None = None  # worker processes for parsing; None = one per CPU
+    keep_sources: bool = False  # fill RunResult.projects (for fixes)
     # The CI gate's hook: given every project's resource index, findings to add before
     # selection and suppressions apply (runtime violations mapped to source lines).
     extra_findings: Callable[[Sequence[ProjectIndex]], ExtraFindings] | None = None
@@ -83,6 +84,16 @@ class ExtraFindings:
     paths: Sequence[str] = ()  # files they may be on that a run doesn't read (a Pulumi.yaml)
 
 
+@dataclass(frozen=True)
+class ProjectSources:
+    """One project's files as a run read them (``RunOptions.keep_sources``), for fixes."""
+
+    root: Path
+    sources: Mapping[str, bytes]  # "/"-separated path relative to ``root`` → the bytes analyzed
+    reported: frozenset[str]  # the paths (as in ``sources``) whose findings the run shows
+    summaries: Sequence[Any]  # the phase-1 summaries of ``sources`` (from the run or its cache)
+
+
 @dataclass
 class RunResult:
     findings: list[Finding]  # sorted; paths relative to the CWD
@@ -94,6 +105,8 @@ class RunResult:
     notes: list[str] = field(default_factory=list)  # warnings for the user (stderr), one line each
     suppressed_with_reason: int = 0
     refused_suppressions: dict[str, int] = field(default_factory=dict)  # why a noqa comment did not apply → count
+    details: list[str] = field(default_factory=list)  # what --verbose shows (stderr), one line each
+    projects: list[ProjectSources] = field(default_factory=list)  # with RunOptions.keep_sources
 
 
 def load_front_end() -> ModuleType:
@@ -244,13 +257,24 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
     indexes: list[ProjectIndex] = []
     for root, group in sorted(files.groups.items()):
         read = _read_group(root, group, files.reported, cwd, result, raw, sources)
-        on_summaries = None
-        if options.extra_findings is not None:
-            def on_summaries(summaries: list[Any], root: Path = root) -> None:
-                indexes.append(_project_index(front_end, root, summaries, cwd))
-        for finding in _project_findings(front_end, cache, read, options_by_code, options.jobs, result,
-                                         on_summaries):
+        environment = _environment(front_end, root)
+        made: list[Any] = []  # this project's summaries, for fixes (keep_sources)
+
+        def on_summaries(summaries: list[Any], root: Path = root, made: list[Any] = made,
+                         environment: Any = environment) -> None:
+            if options.extra_findings is not None:
+                indexes.append(_project_index(front_end, root, summaries, cwd, environment))
+            if options.keep_sources:
+                made.extend(summaries)
+
+        wanted = on_summaries if options.extra_findings is not None or options.keep_sources else None
+        found = _project_findings(front_end, cache, read, options_by_code, options.jobs, result, environment,
+                                  wanted)
+        _describe_environment(root, cwd, environment, result)
+        for finding in found:
             raw.append(replace(finding, path=_cwd_relative(root / finding.path, cwd)))
+        if options.keep_sources:
+            result.projects.append(_project_sources(root, read, files.reported, made))
     if cache is not None and cache.writes:
         cache.prune()
 
@@ -266,10 +290,26 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
     return result
 
 
-def _project_index(front_end: ModuleType, root: Path, summaries: list[Any], cwd: Path) -> ProjectIndex:
-    sites = [replace(site, path=_cwd_relative(root / site.path, cwd))
-             for site in front_end.resource_sites(summaries, project=front_end.project_name(root))]
+def _project_index(
+    front_end: ModuleType, root: Path, summaries: list[Any], cwd: Path, environment: Any
+) -> ProjectIndex:
+    name = front_end.project_name(root)
+    found = (front_end.resource_sites(summaries, project=name, environment=environment) if environment is not None
+             else front_end.resource_sites(summaries, project=name))
+    sites = [replace(site, path=_cwd_relative(root / site.path, cwd)) for site in found]
     return ProjectIndex(_cwd_relative(root, cwd), front_end.project_name(root), sites)
+
+
+def _project_sources(root: Path, read: Sequence[_ReadFile], reported: set[Path], made: list[Any]) -> ProjectSources:
+    shown = frozenset(item.relative for item in read if root / item.relative in reported)
+    return ProjectSources(root, {item.relative: item.source for item in read}, shown, made)
+
+
+def filter_findings(findings: Sequence[Finding], sources: Mapping[str, bytes], config: Config,
+                    cli_selection: SelectionLayer, cwd: Path) -> list[Finding]:
+    """What a run shows of ``findings`` (paths relative to ``cwd``): rule selection,
+    per-file-ignores, severities and ``# noqa`` (``sources`` holds the files' bytes)."""
+    return _finish(findings, sources, _Filter(config, cli_selection, cwd)).kept
 
 
 def _finish(
@@ -320,6 +360,21 @@ class _ReadFile:
     source: bytes
 
 
+def _environment(front_end: ModuleType, root: Path) -> Any:
+    """What the front end knows about the project besides its sources (the provider SDKs
+    installed here, the versions its requirements pin), if it has such knowledge."""
+    describe = getattr(front_end, "project_environment", None)
+    return describe(root) if describe is not None else None
+
+
+def _describe_environment(root: Path, cwd: Path, environment: Any, result: RunResult) -> None:
+    if environment is None:
+        return
+    notes = environment.notes() or [
+        "no provider facts needed (no pulumi_* package used, or results from the cache)"]
+    result.details.extend(f"{_cwd_relative(root, cwd)}: {note}" for note in notes)
+
+
 def _project_findings(
     front_end: ModuleType,
     cache: SummaryCache | None,
@@ -327,15 +382,17 @@ def _project_findings(
     options_by_code: Mapping[str, Mapping[str, Any]],
     jobs: int | None,
     result: RunResult,
+    environment: Any = None,
     on_summaries: Callable[[list[Any]], None] | None = None,
 ) -> list[Finding]:
-    """Phase 2's findings for one project: from the cache when no file and no option
-    changed since a run that stored them, else from the summaries (which
-    ``on_summaries``, when given, also receives)."""
+    """Phase 2's findings for one project: from the cache when no file, no option and
+    nothing of the environment changed since a run that stored them, else from the
+    summaries (which ``on_summaries``, when given, also receives)."""
     keys = [cache.key(item.relative, item.source) for item in read] if cache else []
     project_key = ""
     if cache:
-        project_key = cache.project_key(keys, _options_bytes(options_by_code))
+        facts = environment.fingerprint().encode() if environment is not None else b""
+        project_key = cache.project_key(keys, _options_bytes(options_by_code) + b"\0" + facts)
         with _collector_paused():
             stored = cache.get_project(project_key, load_findings)
         if stored is not None:
@@ -346,7 +403,10 @@ def _project_findings(
     summaries = _summaries(front_end, cache, read, keys, jobs, result)
     if on_summaries is not None:
         on_summaries(summaries)
-    findings = list(front_end.analyze(summaries, options_by_code))
+    if environment is not None:
+        findings = list(front_end.analyze(summaries, options_by_code, environment=environment))
+    else:
+        findings = list(front_end.analyze(summaries, options_by_code))
     if cache:
         cache.put_project(project_key, dump_findings, findings)
     return findings

@@ -5,6 +5,7 @@ standard library's known calls, and attribute access on objects (a part of
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from analyzers.extract import ir, known_calls, naming, options
 from analyzers.extract.contexts import Context
@@ -37,6 +38,9 @@ from analyzers.extract.values import (
 )
 from policypack.graph import UNKNOWN
 
+if TYPE_CHECKING:
+    from analyzers.providers import ProviderKnowledge
+
 _PROPERTIES = frozenset({"property", "cached_property"})
 _IN_PROGRESS = Val(DATA, ref="in progress")  # a constructor call being evaluated (``_site_in``)
 
@@ -46,6 +50,7 @@ class Calls:
 
     eval: Callable[..., Val]
     join: Callable[..., Val]
+    providers: ProviderKnowledge
 
     def site_value(self, module: FileSummary, index: int, ctx: Context) -> Val | None:
         """The object constructor call ``index`` builds in ``ctx``: a resource, an
@@ -76,10 +81,10 @@ class Calls:
         node = f"{module.path}#{index}{ctx.suffix}"
         value: Val | None = None
         if func.kind == EXTERNAL:
-            sdk = naming.resource_class(str(func.ref))
+            sdk = self.providers.resource_class(str(func.ref))
             if sdk is not None:
                 self.site_instances[node] = SiteInstance(node, module, index, site, ctx, sdk.kind, sdk.token,
-                                                         condition=condition)
+                                                         sdk_path=str(func.ref), condition=condition)
                 value = Val(RESOURCE, ref=node, deps=frozenset({node}))
         elif func.kind == CLASS and self.components is not None:
             class_key = func.ref
@@ -208,7 +213,7 @@ class Calls:
                     return unknown([*parts, UNRESOLVED])
                 return handler(args, kwargs)
             tail = path.rsplit(".", 1)[-1]
-            if naming.resource_class(path) is not None:
+            if self.providers.resource_class(path) is not None:
                 # A resource built where no constructor site was recorded (``make = aws.sns.Topic;
                 # make("t")``): a reference the graph lacks, so unresolved, never "absent".
                 return unknown([*parts, UNRESOLVED])

@@ -75,7 +75,7 @@ class ComponentIndex:
                 elif path in _DYNAMIC_BASES:
                     found = ClassKind(naming.CUSTOM, DYNAMIC_TOKEN)
                 else:
-                    sdk = naming.resource_class(path)
+                    sdk = self.ev.providers.resource_class(path)
                     if sdk is not None and sdk.kind != naming.PROVIDER:
                         found = ClassKind(sdk.kind, sdk.token)
             elif base.kind == CLASS:

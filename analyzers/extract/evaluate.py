@@ -39,6 +39,7 @@ from analyzers.extract.values import (
     Val,
     data,
 )
+from analyzers.providers import ProviderKnowledge
 from policypack.graph import UNKNOWN
 
 if TYPE_CHECKING:
@@ -49,8 +50,9 @@ _BUILTINS = frozenset(dir(builtins))
 
 
 class Evaluator(Runs, Calls, Operators):
-    def __init__(self, summaries: Sequence[FileSummary]) -> None:
+    def __init__(self, summaries: Sequence[FileSummary], providers: ProviderKnowledge | None = None) -> None:
         self.modules: dict[str, FileSummary] = {s.path: s for s in summaries}
+        self.providers = providers if providers is not None else ProviderKnowledge()
         self.index = ModuleIndex(self.modules)
         self.components: ComponentIndex | None = None
         self.root = Context(0, None, None, None)

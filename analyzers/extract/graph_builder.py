@@ -33,6 +33,7 @@ from analyzers.extract.values import (
     as_data,
     string_pattern,
 )
+from analyzers.providers import ArgumentFacts, ProviderKnowledge
 from policypack.graph import STACK_TYPE, UNKNOWN, Resource, ResourceGraph, SourceLocation
 
 STACK = "<stack>"
@@ -63,6 +64,11 @@ class Node:
     unresolved: set[str] = field(default_factory=set)
     secret: set[str] = field(default_factory=set)
     patterns: dict[str, NamePattern] = field(default_factory=dict)  # partly known string props
+    # Provider schema checks (SG4xx): the keywords the call passes (its own, a resolved
+    # **dict's and an Args object's), whether a spread hides more, and what the class accepts.
+    keywords: tuple[tuple[str, Val], ...] = ()
+    keywords_hidden: bool = False
+    arguments: ArgumentFacts | None = None
 
     @property
     def label(self) -> str:
@@ -92,14 +98,16 @@ class ProjectGraph:
     child_sites: list[ChildSite]
 
 
-def build(summaries: Sequence[FileSummary], project: str) -> ProjectGraph:
-    return _Builder(summaries, project).build()
+def build(summaries: Sequence[FileSummary], project: str, providers: ProviderKnowledge | None = None
+          ) -> ProjectGraph:
+    return _Builder(summaries, project, providers).build()
 
 
 class _Builder:
-    def __init__(self, summaries: Sequence[FileSummary], project: str) -> None:
+    def __init__(self, summaries: Sequence[FileSummary], project: str,
+                 providers: ProviderKnowledge | None = None) -> None:
         self.project = project
-        self.ev = Evaluator(summaries)
+        self.ev = Evaluator(summaries, providers)
         self.components = ComponentIndex(self.ev)
         self.ev.components = self.components
         self.nodes: dict[str, Node] = {}
@@ -207,7 +215,11 @@ class _Builder:
             node.class_key = instance.class_key
             if instance.class_key is not None:
                 node.type = self.components.token(instance.class_key, instance.init_context)
+        node.keywords, node.keywords_hidden = tuple(props), hidden
+        node.arguments = self.ev.providers.arguments(instance.sdk_path) if instance.sdk_path else None
         for snake, value in props:
+            if node.arguments is not None and not node.arguments.accepts(snake):
+                continue  # not an argument (SG401/SG402): a TypeError at run time, never a prop or a dependency
             camel = naming.camel_case(snake)
             plain = as_data(value)
             node.props[camel] = _engine_value(plain.data)

@@ -1,11 +1,19 @@
 """Which project module an import names (phase 2).
 
-Paths are relative to the analysis root. An absolute import ``config`` from
-``infra/app/__main__.py`` is looked up next to the importing file first
-(Pulumi runs the program with its directory on ``sys.path``), then in each
-directory above it up to the root (package-style imports from the project
-root). Relative imports follow the package the file is in. Names that match
-no project file are external (``pulumi_aws``, ``json``, ...).
+Paths are relative to the analysis root. Absolute imports resolve as Python
+resolves them, from what is on ``sys.path`` when the program runs, never by a
+directory's name: Pulumi runs a program with its directory first on
+``sys.path``, so an absolute import ``config`` is looked up in the directory
+of the program (``__main__.py``) that holds the importing file, innermost
+first, then at the analysis root (the project directory). A file in a
+directory that is not a regular package may be a script run directly, so its
+own directory is searched first. A package directory deeper in the tree is
+never a place absolute imports start from: ``import pulumi`` in
+``cloud_foundry/pulumi/network.py`` is the SDK, not ``cloud_foundry/pulumi/``.
+A directory without ``__init__.py`` (a namespace package) never shadows the
+installed ``pulumi`` SDK, as regular packages win over namespace portions.
+Relative imports follow the package the file is in. Names that match no
+project file are external (``pulumi_aws``, ``json``, ...).
 
 Module keys are file paths, or ``dir/`` for a directory without
 ``__init__.py`` (a namespace package) that holds modules.
@@ -15,6 +23,9 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
+
+# Top-level names a namespace directory of the project never shadows (always installed).
+_INSTALLED_REGULAR_PACKAGES = frozenset({"pulumi"})
 
 
 class ModuleIndex:
@@ -26,6 +37,10 @@ class ModuleIndex:
             while directory and directory not in self.directories:
                 self.directories.add(directory)
                 directory = posixpath.dirname(directory)
+        # Where ``sys.path`` starts for the programs in the analysis: each program's directory
+        # (the one holding its ``__main__.py``) and the analysis root (the project directory).
+        self.program_directories = {posixpath.dirname(path) for path in self.files
+                                    if posixpath.basename(path) == "__main__.py"} | {""}
 
     def _at(self, base: str, dotted: str) -> str | None:
         relative = dotted.replace(".", "/")
@@ -43,13 +58,27 @@ class ModuleIndex:
         """The module ``import dotted`` names from file ``importer``, if in the project."""
         if not dotted:
             return None
+        top = dotted.split(".", 1)[0]
+        for base in self._search_path(importer):
+            found = self._at(base, dotted)
+            if found is None:
+                continue
+            if top in _INSTALLED_REGULAR_PACKAGES and self._at(base, top) == f"{posixpath.join(base, top)}/":
+                continue  # a namespace directory: the installed regular package wins
+            return found
+        return None
+
+    def _search_path(self, importer: str) -> list[str]:
+        """The directories ``sys.path`` holds for ``importer``'s program, in order."""
         directory = posixpath.dirname(importer)
+        bases: list[str] = []
+        if directory and posixpath.join(directory, "__init__.py") not in self.files:
+            bases.append(directory)  # a script's own directory
         while True:
-            found = self._at(directory, dotted)
-            if found is not None:
-                return found
+            if directory in self.program_directories and directory not in bases:
+                bases.append(directory)
             if not directory:
-                return None
+                return bases
             directory = posixpath.dirname(directory)
 
     def relative(self, importer: str, dotted: str, level: int) -> str | None:

@@ -107,7 +107,9 @@ def is_input_type(name: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def resource_class(path: str) -> ResourceClass | None:
-    """The resource an SDK class path like ``pulumi_aws.rds.Instance`` constructs, if any."""
+    """The resource an SDK class path like ``pulumi_aws.rds.Instance`` constructs, if any, by
+    name alone: the fallback for packages neither installed nor in the shipped index (the
+    analyzer asks ``analyzers.providers.ProviderKnowledge``, which reads the SDK's registry)."""
     parts = path.split(".")
     if len(parts) < 2 or not parts[0].startswith("pulumi_") or parts[0] == "pulumi_policy":
         return None

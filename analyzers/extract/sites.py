@@ -36,4 +36,5 @@ class SiteInstance:
     type: str
     class_key: ClassKey | None = None
     init_context: Context | None = None  # the __init__ run of a project class
+    sdk_path: str | None = None  # the SDK class called ("pulumi_aws.s3.Bucket"), for its argument facts
     condition: frozenset = frozenset()  # undecided branch conditions under which the call runs

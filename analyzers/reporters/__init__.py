@@ -8,14 +8,35 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzers.findings import Finding
 from policypack.rules.base import Severity
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown")
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """One text change of a fix: 1-based lines and columns (code points), end exclusive."""
+
+    path: str  # relative to the CWD, "/" separated
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@dataclass(frozen=True)
+class FixInfo:
+    """The automatic fix of a finding (``stackguard lint --fix``)."""
+
+    safety: str  # "safe" | "unsafe"
+    description: str
+    replacements: tuple[Replacement, ...]
 
 
 @dataclass(frozen=True)
@@ -32,6 +53,7 @@ class Report:
     source_root: Path
     statistics: bool = False
     quiet: bool = False
+    fixes: Mapping[Finding, FixInfo] = field(default_factory=dict)  # findings with an automatic fix
 
     def path_from_source_root(self, finding: Finding) -> str:
         # Only the CWD is resolved: resolving the finding's own path would follow a

@@ -6,10 +6,27 @@ The shape is pinned by tests/fixtures/schemas/stackguard-lint.schema.json.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from analyzers.findings import Finding
 from analyzers.reporters import Report
 from analyzers.reporters.escaping import utf8_safe
+
+
+def _fix(report: Report, finding: Finding) -> dict[str, Any]:
+    """``"fix"``, only for a finding ``stackguard lint --fix`` can fix: safe or unsafe, and its edits."""
+    info = report.fixes.get(finding)
+    if info is None:
+        return {}
+    return {"fix": {
+        "applicability": info.safety,
+        "message": utf8_safe(info.description),
+        "edits": [
+            {"path": utf8_safe(edit.path), "line": edit.start_line, "column": edit.start_column,
+             "end_line": edit.end_line, "end_column": edit.end_column, "content": utf8_safe(edit.text)}
+            for edit in info.replacements
+        ],
+    }}
 
 
 def render(report: Report) -> str:
@@ -28,6 +45,7 @@ def render(report: Report) -> str:
                 "end_column": finding.end_column,
                 "message": utf8_safe(finding.message),
                 "fingerprint": finding.fingerprint,
+                **_fix(report, finding),
             })
             for finding in report.findings
         ],

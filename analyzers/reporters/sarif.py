@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from functools import lru_cache
 from importlib import metadata
 from typing import Any
@@ -98,6 +99,33 @@ def _location(report: Report, finding: Finding) -> dict[str, Any]:
     }
 
 
+def _artifact(report: Report, finding: Finding, path: str) -> dict[str, Any]:
+    shown = report.path_from_source_root(replace(finding, path=path))
+    uri = quote(original_bytes(shown))
+    return {"uri": "file://" + uri} if shown.startswith("/") else {"uri": uri, "uriBaseId": SRCROOT}
+
+
+def _fixes(report: Report, finding: Finding) -> list[dict[str, Any]]:
+    """SARIF ``fixes``: the finding's automatic fix as replacements (none when it has no fix)."""
+    info = report.fixes.get(finding)
+    if info is None:
+        return []
+    changes: dict[str, list[dict[str, Any]]] = {}
+    for edit in info.replacements:
+        changes.setdefault(edit.path, []).append({
+            "deletedRegion": {"startLine": edit.start_line, "startColumn": edit.start_column,
+                              "endLine": edit.end_line, "endColumn": edit.end_column},
+            "insertedContent": {"text": utf8_safe(edit.text)},
+        })
+    label = "safe fix" if info.safety == "safe" else "unsafe fix (--unsafe-fixes)"
+    return [{
+        "description": {"text": utf8_safe(f"{info.description} [{label}]")},
+        "artifactChanges": [{"artifactLocation": _artifact(report, finding, path), "replacements": replacements}
+                            for path, replacements in changes.items()],
+        "properties": {"applicability": info.safety},
+    }]
+
+
 def _json_safe(value: Any) -> Any:
     """Repository text inside properties, with lone surrogates escaped (escaping.py)."""
     if isinstance(value, str):
@@ -121,6 +149,9 @@ def render(report: Report) -> str:
         }
         if finding.code in index:
             result["ruleIndex"] = index[finding.code]
+        fixes = _fixes(report, finding)
+        if fixes:
+            result["fixes"] = fixes
         extra = finding.report_properties()
         if extra:
             result["properties"] = {key: _json_safe(value) for key, value in extra.items()}

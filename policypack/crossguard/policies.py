@@ -9,6 +9,7 @@ from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
     ReportViolation,
+    ResourceValidationPolicy,
     StackValidationArgs,
     StackValidationPolicy,
 )
@@ -62,13 +63,16 @@ def build_policy(rule: Rule) -> StackValidationPolicy:
         validate=_validator(rule),
         enforcement_level=enforcement_level(rule),
         config_schema=config_schema(rule),
-        remediation_steps=rule.fix,
+        remediation_steps=rule.remediation,
         url=rule.references[0] if rule.references else None,
         tags=[rule.code],
     )
 
 
-def build_policies() -> list[StackValidationPolicy]:
-    """One policy per runtime rule, then the results-file setting (results.py)."""
+def build_policies() -> list[StackValidationPolicy | ResourceValidationPolicy]:
+    """One policy per runtime rule, then the results-file setting (results.py) and the
+    remediations (remediations.py: disabled unless configured)."""
+    from policypack.crossguard.remediations import build_remediations
+
     graph_cache.install()
-    return [*(build_policy(rule) for rule in runtime_rules()), results.results_policy()]
+    return [*(build_policy(rule) for rule in runtime_rules()), results.results_policy(), *build_remediations()]

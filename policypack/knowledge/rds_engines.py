@@ -88,6 +88,18 @@ def major_version(engine: Any, version: Any) -> str | None:
     return f"{major_minor[0]}.{major_minor[1]}" if major_minor else None
 
 
+def option_group_major(engine: Any, version: Any) -> str | None:
+    """An option group's ``major_engine_version`` for ``engine`` at ``version``.
+
+    As AWS writes it: the major version, except SQL Server's "16.00".
+    """
+    name = normalize_engine(engine)
+    numbers = version_numbers(version)
+    if name in SQLSERVER_ENGINES and numbers:
+        return f"{numbers[0]}.00"
+    return major_version(engine, version)
+
+
 def same_family(a: str, b: str) -> bool:
     """AWS compares family names case-insensitively."""
     return a.strip().lower() == b.strip().lower()

@@ -30,6 +30,32 @@ class Severity(str, enum.Enum):
         return {"info": 0, "warning": 1, "error": 2}[self.value]
 
 
+class FixSafety(str, enum.Enum):
+    """How far ``stackguard lint --fix`` may go on its own (Ruff's applicability)."""
+
+    SAFE = "safe"  # meaning kept, only the fault removed: applied by ``--fix``
+    UNSAFE = "unsafe"  # adds resources or changes access: only with ``--unsafe-fixes``
+
+
+@dataclass(frozen=True)
+class AutoFix:
+    """What ``stackguard lint --fix`` does about the rule's findings.
+
+    The codemod itself lives in ``analyzers.fixes`` (it needs libcst and the
+    analyzer's graph); this is the knowledge: what the edit is, whether it is
+    safe, and when it is not offered. ``description`` is also the policy's
+    remediation steps, so the pack and the fixer say the same thing.
+    """
+
+    safety: FixSafety
+    description: str
+    limits: str = ""  # when no fix is offered, beyond "the analyzer was unsure"
+
+    @property
+    def command(self) -> str:
+        return "stackguard lint --fix" + (" --unsafe-fixes" if self.safety is FixSafety.UNSAFE else "")
+
+
 class Detector(str, enum.Enum):
     RUNTIME = "runtime"  # the CrossGuard policy pack, on the engine's resource graph
     STATIC = "static"  # the libcst analyzer, on source code
@@ -109,6 +135,8 @@ class Rule:
     tags: tuple[str, ...] = ()
     # CVSS-like 0.0-10.0 for security rules: code scanning ranks their alerts by it.
     security_severity: float | None = None
+    autofix: AutoFix | None = None  # what ``--fix`` does (see analyzers.fixes)
+    no_autofix: str = ""  # why there is no automatic fix, for rules without one
 
     def __post_init__(self) -> None:
         if self.check is not None and all(o.name != IGNORE_RESOURCES.name for o in self.options):
@@ -144,6 +172,23 @@ class Rule:
         return kept
 
     @property
+    def remediation(self) -> str:
+        """The policy's remediation steps: the fix as ``stackguard lint --fix`` makes it."""
+        if self.autofix is None:
+            return self.fix
+        return f"{self.autofix.description} (`{self.autofix.command}` makes this change in the source.)"
+
+    def fix_markdown(self) -> str:
+        """The "Fix" section: what the automatic fix does, or why there is none."""
+        if self.autofix is None:
+            return f"No automatic fix: {self.no_autofix or 'not implemented.'}"
+        safety = self.autofix.safety.value.capitalize()
+        text = f"**{safety} fix** (`{self.autofix.command}`): {self.autofix.description}"
+        if self.autofix.limits:
+            text += f" Not offered {self.autofix.limits}"
+        return text
+
+    @property
     def runtime(self) -> bool:
         return Detector.RUNTIME in self.detectors
 
@@ -166,6 +211,8 @@ class Rule:
             "## Use instead",
             self.fix,
             f"```python\n{self.good[0].code.strip()}\n```",
+            "## Fix",
+            self.fix_markdown(),
         ]
         if self.options:
             parts.append("## Options")

@@ -81,4 +81,8 @@ match pulumi.get_stack():
 ''', detectors=_STATIC, note="newer syntax (match statements) parses"),
     ),
     references=("https://docs.python.org/3/reference/lexical_analysis.html#encoding-declarations",),
+    no_autofix=(
+        "the file is not Python the analyzer can read; only its author knows what was meant. The "
+        "finding's line and column point at the problem."
+    ),
 )

@@ -103,4 +103,5 @@ RULE = Rule(
         "https://docs.astral.sh/ruff/rules/unused-noqa/",
         "https://flake8.pycqa.org/en/latest/user/violations.html#in-line-ignoring-errors",
     ),
+    no_autofix="delete the unused code from the comment (or the comment) by hand.",
 )

@@ -76,4 +76,8 @@ pulumi.export("bucket", storage.BUCKET_NAME)
 ''', detectors=_STATIC, note="a directory link inside the project (its files are walked once, by their real path)"),
     ),
     references=("https://cwe.mitre.org/data/definitions/59.html",),
+    no_autofix=(
+        "whether the linked code belongs in the project or the link should go is the repository "
+        "owner's call; `--fix` never writes through a link either."
+    ),
 )

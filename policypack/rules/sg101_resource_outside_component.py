@@ -145,4 +145,10 @@ aws.s3.Bucket("logs")
         "https://www.pulumi.com/docs/iac/concepts/resources/components/",
     ),
     check=check,
+    no_autofix=(
+        "moving resources into a `ComponentResource` is a design decision (which component, its "
+        "type token and inputs) and changes every moved resource's URN, so Pulumi would replace "
+        "them unless aliases are added. Fixes that insert resources put them next to their "
+        "neighbours, so a flat program stays flat."
+    ),
 )

@@ -3,7 +3,7 @@ analyzers.static_rules.sg102_component_missing_register_outputs)."""
 
 from __future__ import annotations
 
-from policypack.rules.base import Detector, Example, Rule, Severity
+from policypack.rules.base import AutoFix, Detector, Example, FixSafety, Rule, Severity
 
 _STATIC = frozenset({Detector.STATIC})
 
@@ -158,5 +158,13 @@ Tagged("t")
     ),
     references=(
         "https://www.pulumi.com/docs/iac/concepts/components/#registering-component-outputs",
+    ),
+    autofix=AutoFix(
+        FixSafety.SAFE,
+        "Adds `self.register_outputs({...})` as the last statement of `__init__`, registering the "
+        "attributes `__init__` sets on `self` that hold resources (their `id`) or resource outputs, "
+        "in the order they are set (an empty dict when there are none).",
+        "when `__init__` returns early, has a one-line body or is inherited, or when another method "
+        "of the class already calls `register_outputs` (the author meant it to be called there).",
     ),
 )

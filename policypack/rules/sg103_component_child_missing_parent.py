@@ -3,7 +3,7 @@ analyzers.static_rules.sg103_component_child_missing_parent)."""
 
 from __future__ import annotations
 
-from policypack.rules.base import Detector, Example, Rule, Severity
+from policypack.rules.base import AutoFix, Detector, Example, FixSafety, Rule, Severity
 
 _STATIC = frozenset({Detector.STATIC})
 
@@ -178,5 +178,21 @@ Storage("assets")
     ),
     references=(
         "https://www.pulumi.com/docs/iac/concepts/components/#creating-child-resources",
+    ),
+    autofix=AutoFix(
+        # Unsafe: reparenting changes the child's URN, and `pulumi up` on a deployed stack
+        # replaces (deletes and recreates) a resource whose URN changed and has no alias.
+        FixSafety.UNSAFE,
+        "Adds `parent=self` to the child's options: extends `opts=ResourceOptions(...)` / "
+        "`opts=pulumi.ResourceOptions(...)` or the `ResourceOptions(...)` inside "
+        "`ResourceOptions.merge(...)`, extends the call that builds an options variable of the "
+        "method (every use of it is a child), merges it in where options come from outside the "
+        "method (`ResourceOptions.merge(opts, ResourceOptions(parent=self))` for the component's own "
+        "`opts` or a module-level variable, which stay as they are), or adds `opts=` when there is none. "
+        "The child's URN then includes the component: on a stack that is already deployed, add "
+        "`aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)]` to keep the resource instead of "
+        "replacing it.",
+        "when the options name another parent explicitly, come from a function call or an attribute, "
+        "or are passed positionally or through `**kwargs`.",
     ),
 )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from policypack.graph import ResourceGraph
+from policypack.graph import Resource, ResourceGraph
 from policypack.knowledge import rds_engines, rds_links, tokens
-from policypack.rules.base import Example, Rule, Severity, Violation
+from policypack.rules.base import AutoFix, Example, FixSafety, Rule, Severity, Violation
 
 # (database type, prop naming the group, group type)
 _GROUP_PROPS = (
@@ -18,7 +19,19 @@ _GROUP_PROPS = (
 )
 
 
-def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:
+@dataclass(frozen=True)
+class Mismatch:
+    """One database prop naming a group of the wrong family (what a finding and its fix are about)."""
+
+    database: Resource
+    prop: str  # the database prop that names the group
+    group: rds_links.GroupRef
+    family: str
+    expected: str
+    info: rds_links.EngineInfo
+
+
+def mismatches(graph: ResourceGraph) -> Iterator[Mismatch]:
     for db_type, prop, group_type in _GROUP_PROPS:
         for database in graph.of_type(db_type):
             info = rds_links.engine_of(graph, database)
@@ -29,14 +42,20 @@ def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violatio
                 family = rds_links.group_family(group)
                 if family is None or rds_engines.same_family(family, expected):
                     continue
-                yield RULE.violation(
-                    database,
-                    f"{database.type.rsplit(':', 1)[1]} '{database.name}' runs "
-                    f"{rds_links.describe(info, database)}, which needs parameter group family "
-                    f"'{expected}', but its {prop} {group.label} has family '{family}'. AWS rejects "
-                    f"this at deploy time (InvalidParameterCombination). Set the group's family to "
-                    f"'{expected}', ideally derived from the engine version in one place.",
-                )
+                yield Mismatch(database, prop, group, family, expected, info)
+
+
+def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:
+    for found in mismatches(graph):
+        database = found.database
+        yield RULE.violation(
+            database,
+            f"{database.type.rsplit(':', 1)[1]} '{database.name}' runs "
+            f"{rds_links.describe(found.info, database)}, which needs parameter group family "
+            f"'{found.expected}', but its {found.prop} {found.group.label} has family '{found.family}'. AWS "
+            f"rejects this at deploy time (InvalidParameterCombination). Set the group's family to "
+            f"'{found.expected}', ideally derived from the engine version in one place.",
+        )
 
 
 _BAD_SEED = '''
@@ -223,4 +242,14 @@ aws.rds.Instance(
         "https://www.pulumi.com/registry/packages/aws/api-docs/rds/parametergroup/",
     ),
     check=check,
+    autofix=AutoFix(
+        FixSafety.SAFE,
+        "Sets the parameter group's `family` to the one the engine version needs, where the family is "
+        "written: the string literal, a module constant (also in another file of the project), the "
+        "constant holding the major of an f-string, or the `default.<family>` group name. When the "
+        "engine version is a constant and the code already has a function deriving the family from "
+        "it, the family becomes a call of that function instead.",
+        "when the family or the engine version is computed where the analyzer can't follow, when the "
+        "literal also feeds other values, or when one call site serves databases of different versions.",
+    ),
 )

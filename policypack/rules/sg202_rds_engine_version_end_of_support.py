@@ -253,4 +253,8 @@ aws.rds.Cluster(
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html",
     ),
     check=check,
+    no_autofix=(
+        "a major engine upgrade is a data migration (new parameter and option groups, a "
+        "maintenance window, application testing); it is planned, not made by a linter."
+    ),
 )

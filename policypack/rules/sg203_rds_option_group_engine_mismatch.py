@@ -3,34 +3,56 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from policypack.graph import ResourceGraph, known_str
+from policypack.graph import Resource, ResourceGraph, known_str
 from policypack.knowledge import rds_engines, rds_links, tokens
-from policypack.rules.base import Example, Rule, Severity, Violation
+from policypack.rules.base import AutoFix, Example, FixSafety, Rule, Severity, Violation
 
 
-def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:
+@dataclass(frozen=True)
+class OptionMismatch:
+    """An instance's option group made for another engine or major (what a finding and its fix are about)."""
+
+    instance: Resource
+    group: Resource
+    engine: str | None  # the instance's engine, when the group's engine_name differs
+    major: str | None  # the group's major_engine_version for the instance's version, when it differs
+    problems: tuple[str, ...]
+
+
+def mismatches(graph: ResourceGraph) -> Iterator[OptionMismatch]:
     for instance in graph.of_type(tokens.RDS_INSTANCE):
         engine = rds_engines.normalize_engine(instance.prop("engine"))
         version = known_str(instance.prop("engineVersion"))
         for group in rds_links.linked(graph, instance, "optionGroupName", tokens.RDS_OPTION_GROUP):
             problems = []
+            wrong_engine = wrong_major = False
             group_engine = rds_engines.normalize_engine(group.prop("engineName"))
             if engine and group_engine and group_engine != engine:
                 problems.append(f"engine_name '{group_engine}' but the instance runs '{engine}'")
+                wrong_engine = True
             group_major = known_str(group.prop("majorEngineVersion"))
             if version and group_major and rds_engines.version_has_prefix(version, group_major) is False:
                 shown = "[secret]" if "engineVersion" in instance.secret_props else version
                 problems.append(f"major_engine_version '{group_major}' but the instance runs version {shown}")
+                wrong_major = True
             if problems:
-                yield RULE.violation(
-                    instance,
-                    f"Instance '{instance.name}' uses option group '{group.name}' with "
-                    f"{' and '.join(problems)}. RDS rejects an option group of another engine or "
-                    "major version (InvalidParameterCombination). Create the option group for the "
-                    "instance's engine and major version.",
-                )
+                expected_major = rds_engines.option_group_major(engine, version) if wrong_major else None
+                yield OptionMismatch(instance, group, engine if wrong_engine else None, expected_major,
+                                     tuple(problems))
+
+
+def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:
+    for found in mismatches(graph):
+        yield RULE.violation(
+            found.instance,
+            f"Instance '{found.instance.name}' uses option group '{found.group.name}' with "
+            f"{' and '.join(found.problems)}. RDS rejects an option group of another engine or "
+            "major version (InvalidParameterCombination). Create the option group for the "
+            "instance's engine and major version.",
+        )
 
 
 RULE = Rule(
@@ -165,4 +187,12 @@ aws.rds.Instance(
     ),
     references=("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithOptionGroups.html",),
     check=check,
+    autofix=AutoFix(
+        FixSafety.SAFE,
+        "Sets the option group's `engine_name` to the instance's engine and its `major_engine_version` "
+        "to the instance's major version (`8.0`, `19`, `16.00`), where each is written: the string "
+        "literal or a module constant, also in another file of the project.",
+        "when the option group's values or the instance's engine version are computed where the analyzer "
+        "can't follow, or when the literal also feeds other values.",
+    ),
 )

@@ -10,7 +10,7 @@ from policypack.knowledge import apigateway
 from policypack.knowledge.apigateway import ApiIndex, InvocationEdge
 from policypack.knowledge.lambda_permissions import APIGATEWAY_PRINCIPAL, PermissionIndex
 from policypack.rules import apigateway_examples as ex
-from policypack.rules.base import Example, Rule, Severity, Violation
+from policypack.rules.base import AutoFix, Example, FixSafety, Rule, Severity, Violation
 
 
 def _covered(edge: InvocationEdge, permissions: PermissionIndex, apis: ApiIndex) -> bool:
@@ -23,13 +23,19 @@ def _covered(edge: InvocationEdge, permissions: PermissionIndex, apis: ApiIndex)
     )
 
 
-def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:
+def uncovered_edges(graph: ResourceGraph) -> dict[str, list[InvocationEdge]]:
+    """Invocation edges no Permission covers, by the URN of the resource reported on."""
     apis = ApiIndex(graph)
     permissions = PermissionIndex(graph)
     uncovered: dict[str, list[InvocationEdge]] = {}
     for edge in apigateway.invocation_edges(graph, apis):
         if not edge.via_role and not _covered(edge, permissions, apis):
             uncovered.setdefault(edge.source.urn, []).append(edge)
+    return uncovered
+
+
+def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:
+    uncovered = uncovered_edges(graph)
     for edges in uncovered.values():
         source = edges[0].source
         functions = ", ".join(dict.fromkeys(edge.function.label for edge in edges))
@@ -275,4 +281,14 @@ aws.lambda_.Permission(
         "https://www.pulumi.com/registry/packages/aws/api-docs/lambda/permission/",
     ),
     check=check,
+    autofix=AutoFix(
+        FixSafety.UNSAFE,
+        "Inserts an `aws.lambda_.Permission` after the integration: action `lambda:InvokeFunction`, "
+        "principal `apigateway.amazonaws.com`, the integration's function, and `source_arn` the API's "
+        "`execution_arn` + `/*/*`. Inside a component it gets `parent=self`; its name is the "
+        "integration's name + `-invoke`. Unsafe: it grants access.",
+        "when the function or the API isn't a name the integration's code already uses, for an alias "
+        "(`qualifier`) or an OpenAPI body, or when the integration's call site builds several "
+        "integrations that differ.",
+    ),
 )

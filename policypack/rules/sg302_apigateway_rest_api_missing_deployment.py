@@ -9,7 +9,7 @@ from policypack.graph import ResourceGraph
 from policypack.knowledge import tokens
 from policypack.knowledge.apigateway import ApiIndex, has_body
 from policypack.rules import apigateway_examples as ex
-from policypack.rules.base import Example, Rule, Severity, Violation
+from policypack.rules.base import AutoFix, Example, FixSafety, Rule, Severity, Violation
 
 
 def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:
@@ -145,4 +145,13 @@ pulumi.export("root_resource_id", shell.root_resource_id)
         "https://www.pulumi.com/registry/packages/aws/api-docs/apigateway/deployment/",
     ),
     check=check,
+    autofix=AutoFix(
+        FixSafety.UNSAFE,
+        "Inserts an `aws.apigateway.Deployment` for the API after its last integration, with "
+        "`depends_on` every integration (or `triggers` the API's `body` for an OpenAPI API), and an "
+        "`aws.apigateway.Stage` (`stage_name=\"prod\"`) serving it; names are the API's name + "
+        "`-deployment` / `-stage`, inside a component with `parent=self`. Unsafe: it publishes the API.",
+        "when the API's integrations aren't all created in one function (or module) next to names "
+        "the fix can refer to, or when the API's call site builds several APIs that differ.",
+    ),
 )

@@ -9,7 +9,7 @@ from policypack.graph import ResourceGraph, known_str
 from policypack.knowledge import tokens
 from policypack.knowledge.apigateway import ApiIndex, ApiMembers, has_body, is_quick_create, is_set
 from policypack.rules import apigateway_examples as ex
-from policypack.rules.base import Example, Rule, Severity, Violation
+from policypack.rules.base import AutoFix, Example, FixSafety, Rule, Severity, Violation
 
 _V2_PROTOCOLS = frozenset({"http", "websocket"})
 
@@ -149,4 +149,13 @@ pulumi.export("rest_api_id", shell.id)
         "https://www.pulumi.com/registry/packages/aws/api-docs/apigateway/stage/",
     ),
     check=check,
+    autofix=AutoFix(
+        FixSafety.UNSAFE,
+        "REST API with a Deployment: inserts an `aws.apigateway.Stage` (`stage_name=\"prod\"`) for it "
+        "after the deployment; REST API without one: the SG302 fix (Deployment and Stage); HTTP API: "
+        "inserts `aws.apigatewayv2.Stage(name=\"$default\", auto_deploy=True)` after the API. Names "
+        "are the API's name + `-stage`. Unsafe: it publishes the API.",
+        "for WebSocket APIs, HTTP APIs with hand-made deployments, or when the API or deployment "
+        "isn't a name the fix can refer to.",
+    ),
 )

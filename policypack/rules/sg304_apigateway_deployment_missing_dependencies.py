@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from policypack.graph import Resource, ResourceGraph
 from policypack.knowledge import tokens
 from policypack.knowledge.apigateway import ApiIndex, depends_transitively, has_body, is_quick_create
 from policypack.rules import apigateway_examples as ex
-from policypack.rules.base import Example, Rule, Severity, Violation
+from policypack.rules.base import AutoFix, Example, FixSafety, Rule, Severity, Violation
 
 
 def _missing(graph: ResourceGraph, deployment: Resource, needed: list[Resource], prefix: str) -> list[Resource]:
@@ -25,7 +26,22 @@ def _may_auto_deploy(stage: Resource) -> bool:
     return "autoDeploy" in stage.unresolved or stage.prop("autoDeploy") not in (None, False)
 
 
-def _rest_violations(graph: ResourceGraph, apis: ApiIndex) -> Iterator[Violation]:
+@dataclass(frozen=True)
+class MissingDependencies:
+    """A Deployment and the members of its API it does not wait for."""
+
+    deployment: Resource
+    api: Resource
+    missing: tuple[Resource, ...]  # Integrations (REST) or Routes (HTTP)
+
+
+def missing_dependencies(graph: ResourceGraph) -> Iterator[MissingDependencies]:
+    apis = ApiIndex(graph)
+    yield from _rest_missing(graph, apis)
+    yield from _http_missing(graph, apis)
+
+
+def _rest_missing(graph: ResourceGraph, apis: ApiIndex) -> Iterator[MissingDependencies]:
     for deployment in graph.of_type(tokens.REST_DEPLOYMENT):
         if deployment.unresolved:
             continue  # its depends_on/triggers may hold references the graph does not show
@@ -34,17 +50,10 @@ def _rest_violations(graph: ResourceGraph, apis: ApiIndex) -> Iterator[Violation
             continue  # a body is imported with the API itself: nothing to wait for
         missing = _missing(graph, deployment, apis.members(api).integrations, "aws:apigateway/")
         if missing:
-            yield RULE.violation(
-                deployment,
-                f"Deployment '{deployment.name}' of RestApi '{api.name}' does not depend on its "
-                f"integration(s) {_names(missing)}. Pulumi may create the deployment first: it "
-                f"fails with \"BadRequestException: The REST API doesn't contain any methods\" or "
-                f"snapshots the API without them, and later changes to them are never redeployed. "
-                f"Add them to depends_on, or put their ids in triggers.",
-            )
+            yield MissingDependencies(deployment, api, tuple(missing))
 
 
-def _http_violations(graph: ResourceGraph, apis: ApiIndex) -> Iterator[Violation]:
+def _http_missing(graph: ResourceGraph, apis: ApiIndex) -> Iterator[MissingDependencies]:
     for deployment in graph.of_type(tokens.V2_DEPLOYMENT):
         if deployment.unresolved:
             continue
@@ -56,6 +65,22 @@ def _http_violations(graph: ResourceGraph, apis: ApiIndex) -> Iterator[Violation
             continue  # auto_deploy publishes every change itself
         missing = _missing(graph, deployment, members.routes, "aws:apigatewayv2/")
         if missing:
+            yield MissingDependencies(deployment, api, tuple(missing))
+
+
+def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:
+    for found in missing_dependencies(graph):
+        deployment, api, missing = found.deployment, found.api, list(found.missing)
+        if deployment.type == tokens.REST_DEPLOYMENT:
+            yield RULE.violation(
+                deployment,
+                f"Deployment '{deployment.name}' of RestApi '{api.name}' does not depend on its "
+                f"integration(s) {_names(missing)}. Pulumi may create the deployment first: it "
+                f"fails with \"BadRequestException: The REST API doesn't contain any methods\" or "
+                f"snapshots the API without them, and later changes to them are never redeployed. "
+                f"Add them to depends_on, or put their ids in triggers.",
+            )
+        else:
             yield RULE.violation(
                 deployment,
                 f"Deployment '{deployment.name}' of API '{api.name}' does not depend on its "
@@ -63,12 +88,6 @@ def _http_violations(graph: ResourceGraph, apis: ApiIndex) -> Iterator[Violation
                 f"stage then serves a snapshot without them (404 Not Found). Add them to "
                 f"depends_on or triggers, or use a Stage with auto_deploy=True.",
             )
-
-
-def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:
-    apis = ApiIndex(graph)
-    yield from _rest_violations(graph, apis)
-    yield from _http_violations(graph, apis)
 
 
 RULE = Rule(
@@ -290,4 +309,13 @@ Api("billing", handler)
         "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-deploy-api.html",
     ),
     check=check,
+    autofix=AutoFix(
+        FixSafety.SAFE,
+        "Adds the integrations (REST) or routes (HTTP) the deployment must wait for to its `depends_on`: "
+        "extends an existing `depends_on=[...]`, adds `depends_on` to its `ResourceOptions(...)`, or "
+        "adds `opts=pulumi.ResourceOptions(depends_on=[...])`. A member created by a bare expression "
+        "statement is first given a variable named after its logical name.",
+        "when a missing member isn't created in the deployment's own function (or module), when the "
+        "options are a variable shared with other resources, or when `depends_on` is built elsewhere.",
+    ),
 )

@@ -10,7 +10,7 @@ from policypack.knowledge import tokens
 from policypack.knowledge.apigateway import is_set, parse_arn
 from policypack.knowledge.arn_patterns import arn_fields, field_prefix, literal_field
 from policypack.rules import apigateway_examples as ex
-from policypack.rules.base import Example, Rule, Severity, Violation
+from policypack.rules.base import AutoFix, Example, FixSafety, Rule, Severity, Violation
 
 
 def _wildcard_source(permission: Resource) -> str | None:
@@ -225,4 +225,12 @@ pulumi.export("url", url.function_url)
         "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html",
     ),
     check=check,
+    autofix=AutoFix(
+        FixSafety.UNSAFE,
+        "Adds `source_arn=<api>.execution_arn.apply(lambda arn: f\"{arn}/*/*\")` to a Permission for "
+        "`apigateway.amazonaws.com` without a source, when exactly one API of the stack invokes the "
+        "function. Unsafe: it changes who may invoke (callers outside this stack lose access).",
+        "for principal `*`, for other services (S3, EventBridge: which bucket or rule is meant?), for a "
+        "wildcard `source_arn`, or when no single API of the stack invokes the function.",
+    ),
 )

@@ -178,4 +178,8 @@ aws.apigateway.Stage("imported", rest_api="a1b2c3d4e5", deployment=deployment.id
         "https://www.pulumi.com/registry/packages/aws/api-docs/apigateway/stage/",
     ),
     check=check,
+    no_autofix=(
+        "the stage and its deployment name two different APIs; which one the stage should serve "
+        "only its author knows."
+    ),
 )

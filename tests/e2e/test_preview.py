@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,3 +170,40 @@ def test_policy_pack_config_changes_levels_and_options(tmp_path: Path) -> None:
     assert {code for code, _ in advisory} == {code for code, _ in manifest(program)}
     sg101 = {name for code, name in advisory if code == "SG101"}
     assert sg101 and not sg101 & {"main-vpc", "private-subnet-a", "lambda-role", "lambda-sg"}
+
+
+def test_faulty_stack_after_fix_with_unsafe_fixes_passes(tmp_path: Path) -> None:
+    """`stackguard lint --fix --unsafe-fixes` leaves only SG101 (advisory): the preview passes."""
+    program = tmp_path / "fixed"
+    shutil.copytree(FIXTURES / "faulty_stack", program, ignore=shutil.ignore_patterns("expected.json"))
+    fixed = subprocess.run(
+        [sys.executable, "-m", "analyzers", "lint", "--fix", "--unsafe-fixes", "--no-cache", "."],
+        cwd=program, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=300,
+    )
+    assert fixed.returncode == 1 and "fixed 4 finding(s)" in fixed.stderr, fixed.stdout + fixed.stderr
+    preview = Workspace(tmp_path, program).preview()
+    assert preview.returncode == 0, preview.output[-4000:]
+    by_level = preview.violations()
+    assert "mandatory" not in by_level
+    assert {code for code, _ in by_level["advisory"]} == {"SG101"}
+    assert {"api-integration-invoke", "api-deployment", "api-stage"} <= {name for _, name in by_level["advisory"]}
+
+
+def test_sg201_default_group_is_remediated_only_when_enabled(tmp_path: Path) -> None:
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "Pulumi.yaml").write_text("name: remediation\nruntime: python\n")
+    (program / "__main__.py").write_text(
+        "import pulumi_aws as aws\n\n"
+        'aws.rds.Instance("db", engine="postgres", engine_version="17.5", instance_class="db.t4g.micro",\n'
+        '                 allocated_storage=20, username="app", manage_master_user_password=True,\n'
+        '                 parameter_group_name="default.postgres16")\n'
+    )
+    workspace = Workspace(tmp_path / "run", program)
+    plain = workspace.preview()
+    assert ("SG201", "db") in plain.violations().get("mandatory", set()), plain.output[-4000:]
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"rds-parameter-group-family-mismatch-remediation": "remediate"}))
+    remediated = workspace.preview("--policy-pack-config", str(config))
+    assert remediated.returncode == 0, remediated.output[-4000:]
+    assert "mandatory" not in remediated.violations()

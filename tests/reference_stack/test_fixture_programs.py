@@ -15,7 +15,7 @@ from policypack.capture import capture_program_detailed
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PROGRAMS = sorted(p.parent for p in FIXTURES.rglob("Pulumi.yaml"))
 CATALOG_CODES = {"SG000", "SG101", "SG102", "SG103", "SG201", "SG202", "SG203",
-                 "SG301", "SG302", "SG303", "SG304", "SG305", "SG306"}
+                 "SG301", "SG302", "SG303", "SG304", "SG305", "SG306", "SG401", "SG402", "SG403", "SG404"}
 
 
 def manifest(directory: Path) -> dict:
@@ -25,7 +25,7 @@ def manifest(directory: Path) -> dict:
 def test_fixture_programs_are_found():
     names = {p.relative_to(FIXTURES).as_posix() for p in PROGRAMS}
     assert "faulty_stack" in names
-    assert len(names) == 8
+    assert len(names) == 9
 
 
 @pytest.mark.parametrize("preview", [False, True], ids=["deploy", "preview"])

@@ -49,7 +49,7 @@ def test_every_runtime_rule_is_a_policy_named_from_the_catalog() -> None:
     from policypack.crossguard.policies import build_policies
     from policypack.crossguard.results import POLICY_NAME
 
-    policies = {p.name: p for p in build_policies()}
+    policies = {p.name: p for p in build_policies() if not p.name.endswith("-remediation")}
     assert set(policies) == {rule.name for rule in runtime_rules()} | {POLICY_NAME}
     for rule in runtime_rules():
         assert policies[rule.name].description.startswith(f"[{rule.code}] ")

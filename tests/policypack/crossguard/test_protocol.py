@@ -54,11 +54,14 @@ def test_analyzer_info_lists_every_runtime_rule_with_its_level(analyzer) -> None
         for rule in runtime_rules()
     }
     expected[RESULTS_POLICY] = analyzer_pb2.ADVISORY  # names the results file; never reports
+    # Remediations are extra resource policies, off unless the pack config enables them.
+    expected["rds-parameter-group-family-mismatch-remediation"] = analyzer_pb2.DISABLED
     assert levels == expected
     schemas = {p.name: dict(p.configSchema.properties) for p in info.policies}
     assert "allowedTypes" in schemas["resource-outside-component"]
     assert {"warnDays", "minimumMajor"} <= set(schemas["rds-engine-version-end-of-support"])
-    assert all(p.policy_type == analyzer_pb2.POLICY_TYPE_STACK for p in info.policies)
+    rules = {rule.name for rule in runtime_rules()}
+    assert all(p.policy_type == analyzer_pb2.POLICY_TYPE_STACK for p in info.policies if p.name in rules)
 
 
 def _faulty_stack(engine_version: str) -> analyzer_pb2.AnalyzeStackRequest:
