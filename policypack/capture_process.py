@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -82,11 +83,28 @@ def capture_in_child(program: str | os.PathLike, *, config: Mapping[str, str] | 
                 f"{label}: the program did not finish within {timeout:g} s under mocks and was stopped after "
                 f"{cpu:.1f} s of CPU time (a large program needs a longer timeout; a program waiting for a "
                 "multi-language component never finishes under mocks)")
-        if status != 0 or not result.is_file():
+        data = _read_result(result, label) if status == 0 else None
+        if data is None:
             raise CaptureError(f"{label}: {_ending(status)} before its run completed")
-        if result.stat().st_size > MAX_RESULT_BYTES:
-            raise CaptureError(f"{label}: the program's result is larger than {MAX_RESULT_BYTES >> 20} MiB")
-        return decode_result(result.read_bytes(), label)
+        return decode_result(data, label)
+
+
+def _read_result(path: Path, label: str) -> bytes | None:
+    """The result file's bytes, None if there is none; never follows a link or blocks on a FIFO."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        raise CaptureError(f"{label}: the capture process returned an incomplete result") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise CaptureError(f"{label}: the capture process returned an incomplete result")
+        data = handle.read(MAX_RESULT_BYTES + 1)
+    if len(data) > MAX_RESULT_BYTES:
+        raise CaptureError(f"{label}: the program's result is larger than {MAX_RESULT_BYTES >> 20} MiB")
+    return data
 
 
 def _ending(status: int) -> str:
@@ -105,8 +123,11 @@ def _ending(status: int) -> str:
 def _run(command: list[str], timeout: float) -> tuple[bool, int, float]:
     """(finished in time, exit status, CPU seconds) of the child; its whole group is gone on return."""
     cpu_before = _children_cpu()
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError as error:
+        raise CaptureError(f"cannot start a Python interpreter for the program: {error}") from None
     try:
         finished = _wait_for_exit(process, timeout)
         if not finished:

@@ -215,6 +215,13 @@ def test_deeply_nested_pack_config_is_one_line_and_exit_2(tmp_path: Path, capsys
     assert capsys.readouterr().err == f"stackguard: error: {path}: policy config is nested deeper than 32 levels\n"
 
 
+@pytest.mark.parametrize("value", ["0", "-1", "nan"])
+def test_timeout_must_be_positive(tmp_path: Path, capsys, value: str) -> None:
+    program = write_program(tmp_path, "import pulumi\n")
+    assert main(["policy", str(program), "--timeout", value]) == 2
+    assert capsys.readouterr().err.startswith("stackguard: error: --timeout must be a positive number of seconds")
+
+
 def test_huge_pack_config_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
     program = write_program(tmp_path, "import pulumi\n")
     path = write_config(tmp_path, '{"all": "advisory"}' + " " * (2 << 20))

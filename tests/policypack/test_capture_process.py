@@ -150,3 +150,18 @@ def test_a_bad_stack_name_is_an_error_from_the_child(tmp_path: Path) -> None:
     program = write(tmp_path, "import pulumi\n")
     with pytest.raises(CaptureError, match="a stack name may only contain"):
         capture_in_child(program, stack="../../etc/passwd")
+
+
+@pytest.mark.parametrize("replacement", ["fifo", "symlink"])
+def test_a_result_replaced_by_something_else_is_not_read(tmp_path: Path, replacement: str) -> None:
+    # The program knows where the result goes (argv); what it leaves there is not trusted.
+    target = tmp_path / "elsewhere"
+    target.write_bytes(encode_result(StackCapture(resources=[])))
+    make = ("os.mkfifo(path)" if replacement == "fifo" else f"os.symlink({str(target)!r}, path)")
+    program = write(tmp_path, (
+        "import os, sys\n"
+        "path = sys.argv[-1]\n"
+        f"{make}\n"
+        "os._exit(0)\n"))
+    with pytest.raises(CaptureError, match="incomplete result"):
+        capture_in_child(program, timeout=30)
