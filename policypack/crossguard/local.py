@@ -76,6 +76,8 @@ def configure_request(config: Mapping[str, Any] | None, policies) -> analyzer_pb
     """
     config = dict(config or {})
     every = config.get("all")
+    if isinstance(every, Mapping):  # {"all": {"enforcementLevel": ...}}, as the engine accepts
+        every = every.get("enforcementLevel")
     request = analyzer_pb2.ConfigureAnalyzerRequest()
     for policy in policies:
         entry = config.get(policy.name)

@@ -41,6 +41,7 @@ def test_pack_config_changes_enforcement_and_options() -> None:
     assert [r for r in analyze_stack(
         request, {"rds-parameter-group-family-mismatch": "disabled"}) if r.code == "SG201"] == []
     assert {r.code for r in analyze_stack(request, {"all": "disabled"})} == set()
+    assert {r.code for r in analyze_stack(request, {"all": {"enforcementLevel": "disabled"}})} == set()
     allowed = analyze_stack(request, {"resource-outside-component": {"allowedTypes": ["aws:rds/*"]}})
     assert [r for r in allowed if r.code == "SG101"] == []
 
