@@ -138,16 +138,16 @@ def test_processes_the_program_started_are_killed(tmp_path: Path, tail: str, tim
         "import subprocess, sys, time\n"
         "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
         f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n" + tail))
-    run_cli(str(program), "--timeout", timeout)
-    pid = int(pid_file.read_text())
     try:
+        run_cli(str(program), "--timeout", timeout)
+        pid = int(pid_file.read_text())
         deadline = time.monotonic() + 5
         while _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not _alive(pid)
-    finally:
-        if _alive(pid):
-            os.kill(pid, signal.SIGKILL)
+    finally:  # never leave the sleeper behind, whatever failed
+        if pid_file.exists() and _alive(int(pid_file.read_text())):
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)
 
 
 def test_logical_names_are_printed_unambiguously(tmp_path: Path) -> None:
