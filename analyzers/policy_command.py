@@ -12,6 +12,8 @@ import argparse
 import sys
 from typing import Any
 
+from analyzers.pack_config import PackConfigError, check_pack_config
+
 
 class PolicyCommandError(Exception):
     """A one-line error for the CLI (exit code 2)."""
@@ -57,17 +59,26 @@ def run(args: argparse.Namespace) -> int:
             f"'stackguard policy' needs the pack extra ({error.name} is missing): "
             "pip install 'stackguard[pack]'"
         ) from None
+    if not args.timeout > 0:
+        raise PolicyCommandError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
     try:
+        policy_config = offline.load_policy_config(args.policy_pack_config)
+        if policy_config is not None:
+            try:
+                check_pack_config(policy_config)
+            except PackConfigError as error:
+                raise offline.OfflineError(f"{args.policy_pack_config}: {error}") from None
         results = offline.evaluate(
             args.program,
             config=_stack_config(args.config) or None,
             stack=args.stack,
             preview=args.preview,
-            policy_config=offline.load_policy_config(args.policy_pack_config),
+            policy_config=policy_config,
             timeout=args.timeout,
         )
     except offline.OfflineError as error:
-        raise PolicyCommandError(str(error)) from None
+        # Program errors quote the program's own text: no control characters.
+        raise PolicyCommandError(offline.printable(str(error))) from None
     render = offline.format_json if args.format == "json" else offline.format_text
     sys.stdout.write(render(results) + "\n")
     return 1 if any(r.enforcement == "mandatory" for r in results) else 0

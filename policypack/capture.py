@@ -35,6 +35,7 @@ import importlib
 import json
 import logging
 import os
+import re
 import runpy
 import sys
 import tempfile
@@ -503,6 +504,8 @@ class _RecordingMonitor(MockMonitor):
         super().__init__(mocks)
         self._lock = threading.Lock()
         self.captured: list[CapturedResource] = []
+        self._registered: set[str] = set()
+        self.duplicate_urn: str | None = None
         self.registered_outputs: dict[str, dict[str, Any]] = {}
         # The base monitor creates an event loop in each executor thread it runs
         # on; they are closed after the run so none leaks into the caller.
@@ -535,6 +538,13 @@ class _RecordingMonitor(MockMonitor):
 
     def RegisterResource(self, request):
         urn = self.make_urn(request.parent, request.type, request.name)
+        with self._lock:
+            # The engine fails the deployment here (the run reports it when it
+            # ends); two registrations under one URN would let one stand in
+            # for the other in the graph.
+            if urn in self._registered and self.duplicate_urn is None:
+                self.duplicate_urn = urn
+            self._registered.add(urn)
         self._record(CapturedResource(
             type=request.type,
             name=request.name,
@@ -610,7 +620,33 @@ def _load_yaml(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+# The engine's rule for stack and project names (tokens.IsName): they become
+# URN segments delimited by "::", and the stack name a file name.
+_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def _check_stack_name(stack: str) -> None:
+    if not stack:
+        raise CaptureError("a stack name may not be empty")
+    if len(stack) > 100:
+        raise CaptureError("a stack name cannot exceed 100 characters")
+    if not _NAME.fullmatch(stack):
+        raise CaptureError(f"a stack name may only contain alphanumeric, hyphens, underscores, or periods: "
+                           f"invalid stack name {stack!r}")
+
+
+def _check_project_name(name: str, where: str) -> None:
+    if not name:
+        raise CaptureError(f"{where}: project names may not be empty")
+    if len(name) > 100:
+        raise CaptureError(f"{where}: project names are limited to 100 characters")
+    if not _NAME.fullmatch(name):
+        raise CaptureError(f"{where}: project names may only contain alphanumerics, hyphens, underscores, "
+                           f"and periods (got {name!r})")
+
+
 def _resolve_program(program: str | os.PathLike, stack: str) -> _Program:
+    _check_stack_name(stack)
     path = Path(program).resolve()
     if path.is_file():
         return _Program(main=path, root=path.parent, project=None, config={})
@@ -619,6 +655,8 @@ def _resolve_program(program: str | os.PathLike, stack: str) -> _Program:
     project_file = next((path / n for n in ("Pulumi.yaml", "Pulumi.yml") if (path / n).is_file()), None)
     project_data = _load_yaml(project_file) if project_file else {}
     project = project_data.get("name") if isinstance(project_data.get("name"), str) else None
+    if project is not None:
+        _check_project_name(project, str(project_file))
     main = path / str(project_data.get("main") or ".")
     if main.is_dir() and not (main / "__main__.py").is_file():
         raise CaptureError(f"{program}: no __main__.py in {main}")
@@ -672,8 +710,12 @@ DEFAULT_TIMEOUT = 300.0
 
 def _run_isolated(main: Path, root: Path, project: str, stack: str, preview: bool,
                   config: Mapping[str, str], secret_keys: Iterable[str], monitor: _RecordingMonitor,
-                  timeout: float = DEFAULT_TIMEOUT) -> None:
-    """Run the program in a fresh thread: fresh context variables, event loop and runtime settings."""
+                  timeout: float | None = DEFAULT_TIMEOUT) -> None:
+    """Run the program in a fresh thread: fresh context variables, event loop and runtime settings.
+
+    ``timeout=None`` waits for ever: for a caller that is itself stopped from
+    outside (:mod:`policypack.capture_process`).
+    """
     failure: list[BaseException] = []
 
     def target() -> None:
@@ -718,7 +760,7 @@ def _error_text(exc: BaseException) -> str:
 def capture_program_detailed(
     program: str | os.PathLike, *, config: Mapping[str, str] | None = None, project: str | None = None,
     stack: str = "dev", preview: bool = False, mocks: pulumi.runtime.Mocks | None = None,
-    secret_keys: Iterable[str] = (), timeout: float = DEFAULT_TIMEOUT,
+    secret_keys: Iterable[str] = (), timeout: float | None = DEFAULT_TIMEOUT,
 ) -> StackCapture:
     """Run ``program`` under mocks; return its resources and registered outputs.
 
@@ -730,6 +772,7 @@ def capture_program_detailed(
     resolved = _resolve_program(program, stack)
     merged = {**resolved.config, **(config or {})}
     project_name = project or resolved.project or "stack"
+    _check_project_name(project_name, "project")
     region = merged.get("aws:region") or "us-east-1"
     monitor = _RecordingMonitor(mocks or RealisticMocks(region=region, preview=preview))
     with _program_environment(resolved.root):
@@ -745,13 +788,15 @@ def capture_program_detailed(
                 if merged.get(key):
                     message = message.replace(merged[key], "[secret]")
             raise CaptureError(f"{program}: {message}") from None
+    if monitor.duplicate_urn is not None:
+        raise CaptureError(f"{program}: Duplicate resource URN {monitor.duplicate_urn!r}; try giving it a unique name")
     return StackCapture(resources=list(monitor.captured), registered_outputs=dict(monitor.registered_outputs))
 
 
 def capture_program(
     program: str | os.PathLike, *, config: Mapping[str, str] | None = None, project: str | None = None,
     stack: str = "dev", preview: bool = False, mocks: pulumi.runtime.Mocks | None = None,
-    secret_keys: Iterable[str] = (), timeout: float = DEFAULT_TIMEOUT,
+    secret_keys: Iterable[str] = (), timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[CapturedResource]:
     """Run ``program`` under mocks and return every resource it registered (stack included)."""
     return capture_program_detailed(program, config=config, project=project, stack=stack, preview=preview,

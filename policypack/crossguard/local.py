@@ -40,15 +40,25 @@ class PolicyResult:
     urn: str
     message: str  # "[SGxxx] ..." (without the policy description pulumi-policy prepends)
     enforcement: str  # "mandatory" | "advisory"
+    name: str = ""  # the resource's logical name; may hold "::", newlines, anything
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", urn_name(self.urn))
 
     @property
     def code(self) -> str:
         return self.message[1:6] if self.message.startswith("[SG") else ""
 
-    @property
-    def name(self) -> str:
-        """The resource's logical name (last URN segment)."""
-        return self.urn.rsplit("::", 1)[-1]
+
+def urn_name(urn: str) -> str:
+    """The name segment of ``urn:pulumi:<stack>::<project>::<type>::<name>``.
+
+    Everything after the third delimiter, as the engine reads it (urn.go):
+    a logical name may itself contain "::".
+    """
+    parts = urn.split("::", 3)
+    return parts[3] if len(parts) == 4 else urn
 
 
 def _servicer():
@@ -66,6 +76,8 @@ def configure_request(config: Mapping[str, Any] | None, policies) -> analyzer_pb
     """
     config = dict(config or {})
     every = config.get("all")
+    if isinstance(every, Mapping):  # {"all": {"enforcementLevel": ...}}, as the engine accepts
+        every = every.get("enforcementLevel")
     request = analyzer_pb2.ConfigureAnalyzerRequest()
     for policy in policies:
         entry = config.get(policy.name)
@@ -110,6 +122,7 @@ def analyze_stack(request: analyzer_pb2.AnalyzeStackRequest,
     servicer.Configure(configure_request(config, build_policies()), None)
     with fewer_gc_passes():
         response = servicer.AnalyzeStack(request, None)
+    names = {resource.urn: resource.name for resource in request.resources}
     results = []
     for diagnostic in response.diagnostics:
         # pulumi-policy prefixes the policy description; keep the violation itself.
@@ -121,5 +134,6 @@ def analyze_stack(request: analyzer_pb2.AnalyzeStackRequest,
             urn=diagnostic.urn,
             message=message,
             enforcement=_LEVEL_NAMES.get(diagnostic.enforcementLevel, "advisory"),
+            name=names.get(diagnostic.urn, ""),
         ))
     return results

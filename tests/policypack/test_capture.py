@@ -350,3 +350,45 @@ def test_string_outputs_the_provider_always_sets_are_known_after_deploy(tmp_path
         "pulumi.export('image', pulumi.Output.concat(repo.repository_url, ':latest'))\n")
     image = capture_program_detailed(tmp_path).stack_outputs["image"]
     assert isinstance(image, str) and image.endswith(":latest") and len(image) > len(":latest")
+
+
+@pytest.mark.parametrize("stack, message", [
+    ("../../etc/x", "a stack name may only contain alphanumeric, hyphens, underscores, or periods"),
+    ("", "a stack name may not be empty"),
+    ("s" * 101, "a stack name cannot exceed 100 characters"),
+])
+def test_stack_names_are_checked_like_the_engine(tmp_path: Path, stack: str, message: str):
+    # The stack name becomes a URN segment and the name of Pulumi.<stack>.yaml.
+    (tmp_path / "__main__.py").write_text("import pulumi\n")
+    with pytest.raises(CaptureError, match=message):
+        capture_program(tmp_path, stack=stack)
+
+
+def test_project_names_are_checked_like_the_engine(tmp_path: Path):
+    (tmp_path / "__main__.py").write_text("import pulumi\n")
+    (tmp_path / "Pulumi.yaml").write_text("name: 'evil::aws:rds/instance:Instance'\nruntime: python\n")
+    with pytest.raises(CaptureError, match="project names may only contain alphanumerics, hyphens, underscores, "
+                                           "and periods"):
+        capture_program(tmp_path)
+
+
+def test_duplicate_urns_fail_like_the_engine():
+    source = "import pulumi_aws as aws\naws.s3.Bucket('b')\naws.s3.Bucket('b')\n"
+    with pytest.raises(CaptureError) as info:
+        capture_source(source)
+    assert str(info.value) == ("<source>: Duplicate resource URN "
+                               "'urn:pulumi:dev::stack::aws:s3/bucket:Bucket::b'; try giving it a unique name")
+
+
+def test_names_with_urn_delimiters_keep_their_urns_and_children():
+    source = (
+        "import pulumi, pulumi_aws as aws\n"
+        "class C(pulumi.ComponentResource):\n"
+        "    def __init__(self, name):\n"
+        "        super().__init__('test:c:C', name)\n"
+        "        aws.s3.Bucket('b::x\\ny', opts=pulumi.ResourceOptions(parent=self))\n"
+        "C('a::pulumi:pulumi:Stack::z')\n")
+    found = by_name(capture_source(source))
+    assert found["a::pulumi:pulumi:Stack::z"].urn == "urn:pulumi:dev::stack::test:c:C::a::pulumi:pulumi:Stack::z"
+    assert found["b::x\ny"].urn == "urn:pulumi:dev::stack::test:c:C$aws:s3/bucket:Bucket::b::x\ny"
+    assert found["b::x\ny"].parent == found["a::pulumi:pulumi:Stack::z"].urn

@@ -41,6 +41,7 @@ def test_pack_config_changes_enforcement_and_options() -> None:
     assert [r for r in analyze_stack(
         request, {"rds-parameter-group-family-mismatch": "disabled"}) if r.code == "SG201"] == []
     assert {r.code for r in analyze_stack(request, {"all": "disabled"})} == set()
+    assert {r.code for r in analyze_stack(request, {"all": {"enforcementLevel": "disabled"}})} == set()
     allowed = analyze_stack(request, {"resource-outside-component": {"allowedTypes": ["aws:rds/*"]}})
     assert [r for r in allowed if r.code == "SG101"] == []
 
@@ -102,3 +103,21 @@ def test_a_policy_that_fails_before_building_the_graph_does_not_blind_the_others
     results = analyze_stack(family_mismatch_stack("17.5"))
     # the first policy (SG101) failed; the mandatory SG201 still fires
     assert [(r.code, r.name) for r in results if r.code == "SG201"] == [("SG201", "db")]
+
+
+def test_results_carry_the_whole_logical_name_even_with_urn_delimiters() -> None:
+    # The engine allows "::" in a name: the name is everything after the URN's third delimiter.
+    name = "evil::aws:rds/instance:Instance::db"
+    group = resource(tokens.RDS_PARAMETER_GROUP, "params", {"family": "postgres14", "name": UNKNOWN_WIRE})
+    db = resource(tokens.RDS_INSTANCE, name, {"engine": "postgres", "engineVersion": "17.5",
+                                               "parameterGroupName": UNKNOWN_WIRE},
+                  prop_deps={"parameterGroupName": (group.urn,)})
+    results = [r for r in analyze_stack(stack_request(group, db)) if r.code == "SG201"]
+    assert [r.name for r in results] == [name]
+
+
+def test_urn_name_reads_the_name_as_the_engine_does() -> None:
+    from policypack.crossguard.local import PolicyResult, urn_name
+
+    assert urn_name("urn:pulumi:dev::proj::aws:s3/bucket:Bucket::a::b\nc") == "a::b\nc"
+    assert PolicyResult("p", "urn:pulumi:dev::proj::t:m:T$u:v:W::x::y", "[SG101] m", "advisory").name == "x::y"
