@@ -287,6 +287,8 @@ def _rest_stage(workspace: Workspace, finding: Finding, apis: ApiIndex, built: S
         return None
     if len({(d.location.line, d.location.column) for d in deployments if d.location}) != 1:
         return None  # the deployments come from different calls
+    if any("stage_name" in dict(getattr(workspace.node(d), "keywords", ())) for d in deployments):
+        return None  # pulumi-aws 6's stage_name: SG402's fix makes the Stage, with the name the author chose
     api_text = reference_through(workspace, deployments[0], "restApi", built[0])
     taken = _taken(site)
     own = bound_name(site)

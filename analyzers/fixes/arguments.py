@@ -86,7 +86,7 @@ def _call(workspace: Workspace, finding: Finding) -> tuple[SourceFile, cst.Call]
         return None
     call = file.call_at(SourceLocation(finding.path, finding.line, finding.column, finding.end_line,
                                        finding.end_column))
-    if call is None or has_star_args(call) or sum(arg.keyword is None for arg in call.args) > 1:
+    if call is None or has_star_args(call) or sum(arg.keyword is None and not arg.star for arg in call.args) > 1:
         return None
     return file, call
 
@@ -133,7 +133,7 @@ def _to_options(workspace: Workspace, finding: Finding, issue: ArgumentIssue, fi
         change = _new_options(file, call, moving)
     else:
         moving = [arg for arg in call.args if arg.keyword is not None and arg.keyword.value == issue.keyword]
-        change = _into_options(file, call, opts.value, moving[0])
+        change = _into_options(file, call, opts, moving[0])
     if change is None:
         return None
     names = [arg.keyword.value for arg in moving if arg.keyword is not None]
@@ -148,25 +148,16 @@ def _moved(file: SourceFile, arg: cst.Arg) -> str:
 
 
 def _new_options(file: SourceFile, call: cst.Call, moving: list[cst.Arg]) -> tuple[Edit, ...] | None:
-    """``opts=ResourceOptions(<the moving keywords>)``: last in a call written on one line (one
-    argument per line when that line gets too long), else in place of the last moving keyword."""
+    """``opts=ResourceOptions(<the moving keywords>)``: last in a call written on one line, else in
+    place of the last moving keyword (where a comment after it stays with it)."""
     options = _resource_options(file)
     if options is None or not moving:
         return None
     ro, import_edits = options
     opts = f"opts={ro}({', '.join(_moved(file, arg) for arg in moving)})"
-    open_paren = file.text.find("(", file.span(call.func)[1])
-    close = edits.closing_offset(file, call)
-    if file.line_of(open_paren) == file.line_of(close):
-        kept = [file.source(arg) for arg in call.args if arg not in moving] + [opts]
-        inside = ", ".join(kept)
-        line_start, line_end = file.line_start(open_paren), file.line_end(close)
-        length = (open_paren + 1 - line_start) + len(inside) + (line_end - close) - 1
-        if length > _MAX_LINE:
-            indent = file.indent_at(open_paren)
-            inner = indent + file.module.default_indent
-            inside = "\n" + "".join(f"{inner}{argument},\n" for argument in kept) + indent
-        return (Edit(file.path, open_paren + 1, close, inside), *import_edits)
+    if _one_line(file, call):
+        kept = [file.source(arg) for arg in call.args if arg not in moving]
+        return (_rewritten(file, call, [*kept, opts]), *import_edits)
     removed = [edits.remove_argument(file, call, arg) for arg in moving[:-1]]
     if any(edit is None for edit in removed):
         return None
@@ -174,20 +165,49 @@ def _new_options(file: SourceFile, call: cst.Call, moving: list[cst.Arg]) -> tup
     return (*(edit for edit in removed if edit is not None), Edit(file.path, start, end, opts), *import_edits)
 
 
-def _into_options(file: SourceFile, call: cst.Call, value: cst.BaseExpression, arg: cst.Arg
-                  ) -> tuple[Edit, ...] | None:
+def _into_options(file: SourceFile, call: cst.Call, opts: cst.Arg, arg: cst.Arg) -> tuple[Edit, ...] | None:
     """The keyword added to an ``opts=ResourceOptions(...)`` written in the call, and removed
     from the call: not when the options are a variable, a merge or a helper's result (shared or
     built elsewhere), take positional or ``**`` arguments, or already set that option."""
+    value = opts.value
     if not isinstance(value, cst.Call) or spelling.resolve(file.module, dotted(value.func) or "") != _RESOURCE_OPTIONS:
         return None
     assert arg.keyword is not None
     if any(a.keyword is None for a in value.args) or keyword(value, arg.keyword.value) is not None:
         return None
+    if _one_line(file, call):
+        start, _ = file.span(opts)
+        close = edits.closing_offset(file, value)
+        head = file.text[start:close]
+        joint = "" if not value.args else " " if head.rstrip().endswith(",") else ", "
+        extended = head + joint + _moved(file, arg) + ")"
+        kept = [extended if a is opts else file.source(a) for a in call.args if a is not arg]
+        return (_rewritten(file, call, kept),)
     removal = edits.remove_argument(file, call, arg)
     if removal is None:
         return None
     return (removal, *edits.append_argument(file, value, _moved(file, arg)))
+
+
+def _one_line(file: SourceFile, call: cst.Call) -> bool:
+    """Whether the call's arguments are on one line (so no comment is among them)."""
+    open_paren = file.text.find("(", file.span(call.func)[1])
+    return file.line_of(open_paren) == file.line_of(edits.closing_offset(file, call))
+
+
+def _rewritten(file: SourceFile, call: cst.Call, arguments: list[str]) -> Edit:
+    """The arguments of a one-line call replaced by ``arguments``: on that line while it stays
+    short enough, else one per line (as Black would)."""
+    open_paren = file.text.find("(", file.span(call.func)[1])
+    close = edits.closing_offset(file, call)
+    inside = ", ".join(arguments)
+    line_end = file.line_end(close)
+    length = (open_paren + 1 - file.line_start(open_paren)) + len(inside) + len(file.text[close:line_end].rstrip("\n"))
+    if length > _MAX_LINE:
+        indent = file.indent_at(open_paren)
+        inner = indent + file.module.default_indent
+        inside = "\n" + "".join(f"{inner}{argument},\n" for argument in arguments) + indent
+    return Edit(file.path, open_paren + 1, close, inside)
 
 
 def _resource_options(file: SourceFile) -> tuple[str, tuple[Edit, ...]] | None:
@@ -257,8 +277,10 @@ def removed_argument(workspace: Workspace, finding: Finding) -> Fix | None:
         return None
     file, call = found
     deployments = workspace.resources_at(finding)
-    if not deployments or any(d.type != tokens.REST_DEPLOYMENT or d.name is None for d in deployments):
+    if not deployments or any(d.type != tokens.REST_DEPLOYMENT for d in deployments):
         return None
+    if any(getattr(workspace.node(d), "name", None) is None for d in deployments):
+        return None  # the Stage's name is derived from the deployment's, which is computed at run time
     if _served(workspace, deployments):
         return None  # a Stage exists already: which one carries the name is a choice
     site = site_of(workspace, deployments[0])
