@@ -423,6 +423,8 @@ def _add_depends_on(site: Site, names: list[str]) -> tuple[Edit, ...] | None:
     positional = [arg for arg in call.args if arg.keyword is None]
     if len(positional) > 1 or has_star_args(call):
         return None
+    if keyword(call, "depends_on") is not None:
+        return None  # passed as an argument (SG401): its fix moves it into the options first
     opts = keyword(call, "opts")
     listed = ", ".join(names)
     if opts is None:

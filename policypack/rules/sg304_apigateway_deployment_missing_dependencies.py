@@ -219,6 +219,7 @@ aws.apigatewayv2.Stage("stage", api_id=http_api.id, name="prod", deployment_id=d
         "adds `opts=pulumi.ResourceOptions(depends_on=[...])`. A member created by a bare expression "
         "statement is first given a variable named after its logical name.",
         "when a missing member isn't created in the deployment's own function (or module), when the "
-        "options are a variable shared with other resources, or when `depends_on` is built elsewhere.",
+        "options are a variable shared with other resources, when `depends_on` is built elsewhere, or "
+        "when it is passed as an argument (SG401's fix moves it into the options).",
     ),
 )

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from analyzers import cli
+from policypack.rules import rule_by_code_or_name
 from tests.support.fixing import findings, fix, fixer
 
 MAIN = "__main__.py"
@@ -143,6 +144,39 @@ def test_sg303_leaves_the_stage_to_sg402_when_the_deployment_names_one() -> None
     fixed = fix({MAIN: program}, {"SG303", "SG402"}).fixed[MAIN]
     assert fixed.count("aws.apigateway.Stage(") == 1 and '    stage_name="live",\n' in fixed
     assert not {"SG303", "SG402"} & _codes(fixed)
+
+
+COMPONENT = """import pulumi
+import pulumi_aws as aws
+
+
+class Site(pulumi.ComponentResource):
+    def __init__(self, name, opts=None):
+        super().__init__("acme:web:Site", name, None, opts)
+        logs = aws.s3.Bucket(f"{name}-logs", opts=pulumi.ResourceOptions(parent=self))
+        self.content = aws.s3.Bucket(
+            f"{name}-content",
+            parent=self,
+            force_destroy=True,
+        )
+        self.register_outputs({"content": self.content.id})
+
+
+Site("site")
+"""
+
+
+@pytest.mark.parametrize(("program", "code", "option"), [
+    (COMPONENT, "SG103", "parent=self"),
+    (rule_by_code_or_name("SG401").bad[0].code, "SG304", "depends_on=[integration]"),
+])
+def test_a_misplaced_option_is_moved_by_sg401_not_added_again(program: str, code: str, option: str) -> None:
+    """SG103 (no parent) and SG304 (no dependency) are reported too, as the keyword never applies;
+    their fixes would add a second ``opts=`` or leave the keyword behind."""
+    assert {code, "SG401"} <= _codes(program)
+    fixed = fix({MAIN: program}, {code, "SG401"}).fixed[MAIN]
+    compile(fixed, MAIN, "exec", dont_inherit=True)  # no keyword given twice
+    assert fixed.count(option) == program.count(option) and not {code, "SG401"} & _codes(fixed)
 
 
 # --- the CLI ---------------------------------------------------------------------------------------
