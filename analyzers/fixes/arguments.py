@@ -324,7 +324,7 @@ def _movable_value(value: cst.BaseExpression) -> bool:
         return all(isinstance(part, cst.FormattedStringText)
                    or (isinstance(part, cst.FormattedStringExpression) and part.format_spec is None
                        and dotted(part.expression) is not None) for part in value.parts)
-    return dotted(value) is not None
+    return dotted(value) not in (None, "None", "True", "False")
 
 
 def _names(node: cst.CSTNode) -> set[str]:

@@ -111,6 +111,8 @@ def test_secret_outputs_and_a_helper_called_twice() -> None:
            'd = aws.apigateway.Deployment("d", rest_api=make_api().id, stage_name="prod")\n',
     # the stage name is computed by a call: moved, it would run later
     REST + 'd = aws.apigateway.Deployment("d", rest_api=api.id, stage_name=pulumi.Config().require("stage"))\n',
+    # no stage name at all
+    REST + 'd = aws.apigateway.Deployment("d", rest_api=api.id, stage_name=None)\n',
     # the statement rebinds the name the REST API is read from
     REST + 'api = aws.apigateway.Deployment("d", rest_api=api.id, stage_name="prod")\n',
     # a Stage serves the deployment already: which one carries the name is a choice
