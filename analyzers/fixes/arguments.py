@@ -92,7 +92,7 @@ def _call(workspace: Workspace, finding: Finding) -> tuple[SourceFile, cst.Call]
 
 
 def _argument(call: cst.Call, name: str) -> cst.Arg | None:
-    """The keyword argument ``name=``, when its ``=`` and value hold no comment to lose."""
+    """The keyword argument ``name=``, unless a line break (maybe a comment) sits around its ``=``."""
     found = keyword(call, name)
     if found is None or any(isinstance(getattr(found.equal, side, None), cst.ParenthesizedWhitespace)
                             for side in ("whitespace_before", "whitespace_after")):
