@@ -9,6 +9,7 @@ neighbouring logical names, and inside a component with ``parent=self``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -27,7 +28,7 @@ from analyzers.fixes.placement import (
     reference_through,
     site_of,
 )
-from analyzers.fixes.source import dotted, has_star_args, keyword
+from analyzers.fixes.source import SourceFile, dotted, has_star_args, keyword
 from analyzers.fixes.workspace import Workspace
 from policypack.graph import Resource, known_str
 from policypack.knowledge import tokens
@@ -287,6 +288,8 @@ def _rest_stage(workspace: Workspace, finding: Finding, apis: ApiIndex, built: S
         return None
     if len({(d.location.line, d.location.column) for d in deployments if d.location}) != 1:
         return None  # the deployments come from different calls
+    if any("stage_name" in dict(getattr(workspace.node(d), "keywords", ())) for d in deployments):
+        return None  # pulumi-aws 6's stage_name: SG402's fix makes the Stage, with the name the author chose
     api_text = reference_through(workspace, deployments[0], "restApi", built[0])
     taken = _taken(site)
     own = bound_name(site)
@@ -300,21 +303,47 @@ def _rest_stage(workspace: Workspace, finding: Finding, apis: ApiIndex, built: S
     name_expr = name_argument(api_site.call)
     if name_expr is None or (api_site.scope is not site.scope and not isinstance(name_expr, cst.SimpleString)):
         return None
-    suffix = _unique_name(workspace, tokens.REST_STAGE, [api.name for api in built], "-stage")
-    name = spelling.derived_name(api_site.file, name_expr, suffix) if suffix else None
-    callee = _callee(site, tokens.REST_STAGE)
-    child = child_options(workspace, deployments[0], site)
-    if None in (api_text, name, callee, child):
+    if api_text is None:
         return None
-    assert child is not None
-    arguments = [str(name), f"rest_api={api_text}.id", f"deployment={deployment_text}.id",
-                 f'stage_name="{STAGE_NAME}"', *([child[0]] if child[0] else [])]
-    insert = edits.insert_after(site.file, site.statement,
-                                edits.call_lines(str(callee), arguments, site.file.module.default_indent))
+    stage = rest_stage_after(workspace, site, deployments[0], StageName(api_site.file, name_expr, built),
+                             f"{api_text}.id", deployment_text, f'"{STAGE_NAME}"')
+    if stage is None:
+        return None
+    insert, inserts = stage
     return Fix(key_of(finding), FixSafety.UNSAFE, f"add a Stage serving {deployment_text}",
-               tuple(sorted({insert, *extra, *child[1]})),
-               inserts=_inserted(built, tokens.REST_STAGE, suffix or ""),
-               allow_root_inserts=_at_root(workspace, built[0]))
+               tuple(sorted({*insert, *extra})), inserts=inserts, allow_root_inserts=_at_root(workspace, built[0]))
+
+
+@dataclass(frozen=True)
+class StageName:
+    """Where an inserted Stage's logical name comes from: a resource's name argument (in ``file``)
+    and that resource's instances, whose names + ``-stage`` name the Stage of each run."""
+
+    file: SourceFile
+    expression: cst.BaseExpression
+    instances: Sequence[Resource]
+
+
+def rest_stage_after(workspace: Workspace, site: Site, anchor: Resource, name: StageName, rest_api: str,
+                     deployment: str, stage_name: str, comment: str = ""
+                     ) -> tuple[tuple[Edit, ...], frozenset[tuple[str, str]]] | None:
+    """An ``aws.apigateway.Stage`` serving ``deployment`` (an expression naming the Deployment,
+    ``.id`` is added) inserted after ``site``'s statement, its options those of ``anchor``'s
+    children; the edits and the resources it inserts. ``rest_api`` and ``stage_name`` are
+    argument texts; ``comment`` goes at the end of the ``stage_name`` line."""
+    suffix = _unique_name(workspace, tokens.REST_STAGE, [resource.name for resource in name.instances], "-stage")
+    logical = spelling.derived_name(name.file, name.expression, suffix) if suffix else None
+    callee = _callee(site, tokens.REST_STAGE)
+    child = child_options(workspace, anchor, site)
+    if logical is None or callee is None or child is None or suffix is None:
+        return None
+    arguments = [logical, f"rest_api={rest_api}", f"deployment={deployment}.id", f"stage_name={stage_name}",
+                 *([child[0]] if child[0] else [])]
+    lines = edits.call_lines(callee, arguments, site.file.module.default_indent)
+    if comment:
+        lines[1 + arguments.index(f"stage_name={stage_name}")] += f"  {comment}"
+    insert = edits.insert_after(site.file, site.statement, lines)
+    return (insert, *child[1]), _inserted(name.instances, tokens.REST_STAGE, suffix)
 
 
 def _http_stage(workspace: Workspace, finding: Finding, apis: ApiIndex, built: Sequence[Resource]) -> Fix | None:
@@ -395,6 +424,8 @@ def _add_depends_on(site: Site, names: list[str]) -> tuple[Edit, ...] | None:
     positional = [arg for arg in call.args if arg.keyword is None]
     if len(positional) > 1 or has_star_args(call):
         return None
+    if keyword(call, "depends_on") is not None:
+        return None  # passed as an argument (SG401): its fix moves it into the options first
     opts = keyword(call, "opts")
     listed = ", ".join(names)
     if opts is None:

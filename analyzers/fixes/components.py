@@ -47,6 +47,8 @@ def parent_self(workspace: Workspace, finding: Finding) -> Fix | None:
     positional = [arg for arg in call.args if arg.keyword is None]
     if len(positional) > 1 or has_star_args(call):
         return None  # options passed positionally, or hidden in *args/**kwargs
+    if keyword(call, "parent") is not None:
+        return None  # passed as an argument (SG401): its fix moves it into the options
     options = spelling.resource_options(file)
     if options is None:
         return None

@@ -85,6 +85,47 @@ def append_element(file: SourceFile, display: cst.List, text: str) -> tuple[Edit
     return append_item(file, display.elements, closing_offset(file, display), text)
 
 
+def remove_argument(file: SourceFile, call: cst.Call, arg: cst.Arg, keep_comment: bool = True) -> Edit | None:
+    """Delete ``arg`` from ``call`` with its comma.
+
+    An argument on lines of its own takes them along (a comment at the end of
+    its last line stays, as a line of its own, unless the caller moves it: see
+    ``own_line_comment``); one sharing its line goes with the comma before it
+    (or after it, for the first argument). None when a comment sits between
+    the argument and the neighbour it is joined to.
+    """
+    text, path = file.text, file.path
+    index = next(i for i, candidate in enumerate(call.args) if candidate is arg)
+    start, end = file.span(arg)
+    after = end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    if after < len(text) and text[after] == ",":
+        after += 1
+    line_start = file.line_start(start)
+    rest_end = file.line_end(after)
+    rest = text[after:rest_end].strip()
+    if not text[line_start:start].strip() and (not rest or rest.startswith("#")):
+        kept = f"{file.indent_at(start)}{rest}\n" if rest and keep_comment else ""
+        return Edit(path, line_start, rest_end, kept)
+    if index > 0:
+        previous_end = file.span(call.args[index - 1])[1]
+        return None if "#" in text[previous_end:start] else Edit(path, previous_end, end, "")
+    if index + 1 < len(call.args):
+        next_start = file.span(call.args[index + 1])[0]
+        return None if "#" in text[end:next_start] else Edit(path, start, next_start, "")
+    return Edit(path, start, after, "")
+
+
+def own_line_comment(file: SourceFile, arg: cst.Arg) -> str:
+    """The comment ending the last line of an argument written on lines of its own, else ""."""
+    start, end = file.span(arg)
+    if file.text[file.line_start(start):start].strip():
+        return ""
+    rest = file.text[end:file.line_end(end)].strip().removeprefix(",").strip()
+    return rest if rest.startswith("#") else ""
+
+
 def insert_after(file: SourceFile, statement: cst.BaseStatement, lines: Sequence[str]) -> Edit:
     """``lines`` as statements after ``statement``, at its indentation (inner lines keep their own)."""
     start, end = file.span(statement)

@@ -110,6 +110,9 @@ class ProjectFixer:
         changed = _applied(texts, [edit for fix in _unique(fixes) for edit in fix.edits])
         if changed is None:
             return "overlapping edits"
+        for path, text in changed.items():
+            if not _compiles(text, path) and _compiles(texts[path], path):
+                return f"{path} would no longer compile"
         raw, project = self.analyze({**texts, **changed})
         return problem(before, snapshot(raw, project), fixes)
 
@@ -179,6 +182,16 @@ class ProjectFixer:
 
     def _allowed(self, fix: Fix) -> bool:
         return fix.safety is FixSafety.SAFE or self.settings.unsafe
+
+
+def _compiles(text: str, path: str) -> bool:
+    """Whether Python compiles the text (nothing runs): libcst, and so the analyzer, reads some
+    programs the compiler refuses, such as a keyword argument given twice."""
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _loose(key: FindingKey) -> tuple[str, str, str]:

@@ -18,6 +18,8 @@ _CODEMODS = {
     "SG303": ("apigateway", "stage"),
     "SG304": ("apigateway", "deployment_depends_on"),
     "SG305": ("apigateway", "permission_source_arn"),
+    "SG401": ("arguments", "unknown_argument"),
+    "SG402": ("arguments", "removed_argument"),
 }
 
 

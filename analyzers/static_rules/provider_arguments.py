@@ -6,8 +6,8 @@ called twice is one site); only keywords the analyzer sees are checked: a
 ``**kwargs`` it can't resolve hides nothing it reports on, and says nothing
 about what is missing. Each problem is an :class:`ArgumentIssue` naming the
 keyword and, where there is one, the ``replacement`` keyword, so a fix can
-be declared from it later (rename ``rest_api_id`` → ``rest_api``; move
-``depends_on`` into ``opts``).
+be made from it (``analyzers.fixes.arguments``: rename ``rest_api_id`` →
+``rest_api``; move ``depends_on`` into ``opts``).
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class ArgumentIssue:
     site: CallSite
     keyword: str
     message: str
-    replacement: str | None = None  # the keyword to use instead, when there is one
+    replacement: str | None = None  # the keyword to use instead, when there is exactly one
     to_options: bool = False  # a resource option: belongs in opts=pulumi.ResourceOptions(...)
 
 
@@ -135,16 +135,17 @@ def never_fits(expected: str, found: str) -> bool:
     return found in _NEVER.get(expected, frozenset())
 
 
-def closest(name: str, candidates: list[str]) -> str | None:
-    """The accepted argument a mistyped keyword most likely meant (``rest_api_id`` → ``rest_api``)."""
+def close_matches(name: str, candidates: list[str]) -> list[str]:
+    """The accepted arguments a mistyped keyword may have meant, best first (``rest_api_id`` →
+    ``rest_api``). More than one means the keyword is ambiguous (``max_sizes``: ``max_size`` or
+    ``min_size``), and no single argument is suggested."""
     stem = name.removesuffix("_id").removesuffix("_arn").removesuffix("_name")
     if stem != name and stem in candidates:
-        return stem
-    for suffix in ("_id", "_arn", "_name"):
-        if name + suffix in candidates:
-            return name + suffix
-    found = difflib.get_close_matches(name, candidates, n=1, cutoff=0.7)
-    return found[0] if found else None
+        return [stem]
+    suffixed = [name + suffix for suffix in ("_id", "_arn", "_name") if name + suffix in candidates]
+    if suffixed:
+        return suffixed
+    return difflib.get_close_matches(name, candidates, n=3, cutoff=0.7)
 
 
 def finding(rule: Rule, site: CallSite, message: str) -> Finding:

@@ -10,7 +10,7 @@ from analyzers.static_rules.provider_arguments import (
     RESOURCE_OPTIONS,
     ArgumentIssue,
     call_sites,
-    closest,
+    close_matches,
     finding,
 )
 from policypack.rules.sg401_unknown_resource_argument import RULE
@@ -34,9 +34,10 @@ def issues(context: SourceContext) -> Iterator[ArgumentIssue]:
                     f"option never applies. Move it into opts=pulumi.ResourceOptions({keyword}=...)."),
                     to_options=True)
                 continue
-            suggestion = closest(keyword, accepted)
-            if suggestion is not None:
-                hint = f"did you mean `{suggestion}`?"
+            matches = close_matches(keyword, accepted)
+            suggestion = matches[0] if len(matches) == 1 else None
+            if matches:
+                hint = f"did you mean {' or '.join(f'`{match}`' for match in matches)}?"
             else:
                 shown = ", ".join(accepted[:_SHOWN_ARGUMENTS]) + (", ..." if len(accepted) > _SHOWN_ARGUMENTS else "")
                 hint = f"it takes {shown}" if accepted else "it takes no arguments"

@@ -193,6 +193,7 @@ Storage("assets")
         "`aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)]` to keep the resource instead of "
         "replacing it.",
         "when the options name another parent explicitly, come from a function call or an attribute, "
-        "or are passed positionally or through `**kwargs`.",
+        "or are passed positionally or through `**kwargs`, or when `parent=` is passed as an argument "
+        "(SG401's fix moves it into the options).",
     ),
 )

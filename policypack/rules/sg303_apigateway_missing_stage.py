@@ -155,7 +155,8 @@ pulumi.export("rest_api_id", shell.id)
         "after the deployment; REST API without one: the SG302 fix (Deployment and Stage); HTTP API: "
         "inserts `aws.apigatewayv2.Stage(name=\"$default\", auto_deploy=True)` after the API. Names "
         "are the API's name + `-stage`. Unsafe: it publishes the API.",
-        "for WebSocket APIs, HTTP APIs with hand-made deployments, or when the API or deployment "
-        "isn't a name the fix can refer to.",
+        "for WebSocket APIs, HTTP APIs with hand-made deployments, when the API or deployment "
+        "isn't a name the fix can refer to, or when the deployment passes `stage_name` (SG402's fix "
+        "makes that stage, with the name the author chose).",
     ),
 )

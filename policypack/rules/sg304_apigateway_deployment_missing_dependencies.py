@@ -316,6 +316,7 @@ Api("billing", handler)
         "adds `opts=pulumi.ResourceOptions(depends_on=[...])`. A member created by a bare expression "
         "statement is first given a variable named after its logical name.",
         "when a missing member isn't created in the deployment's own function (or module), when the "
-        "options are a variable shared with other resources, or when `depends_on` is built elsewhere.",
+        "options are a variable shared with other resources, when `depends_on` is built elsewhere, or "
+        "when it is passed as an argument (SG401's fix moves it into the options).",
     ),
 )

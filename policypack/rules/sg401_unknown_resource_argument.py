@@ -4,7 +4,7 @@ analyzers.static_rules.sg401_unknown_resource_argument)."""
 from __future__ import annotations
 
 from policypack.rules import apigateway_examples as ex
-from policypack.rules.base import Detector, Example, Rule, Severity
+from policypack.rules.base import AutoFix, Detector, Example, FixSafety, Rule, Severity
 
 _STATIC = frozenset({Detector.STATIC})
 
@@ -92,8 +92,19 @@ bucket = gcp.storage.Bucket("assets", location="EU", uniform_bucket_level_access
         "https://www.pulumi.com/docs/iac/concepts/options/",
         "https://www.pulumi.com/registry/packages/aws/api-docs/apigateway/deployment/",
     ),
-    no_autofix=(
-        'not automatic yet: move a resource option into `opts=pulumi.ResourceOptions(...)`, or rename the '
-        'keyword to the argument the message names.'
+    autofix=AutoFix(
+        FixSafety.SAFE,
+        "A resource option passed as an argument moves, its value as written, into the call's options: "
+        "added to its `opts=pulumi.ResourceOptions(...)`, or a new `opts=` (spelled the way the module "
+        "imports `pulumi`) that takes every option the call passes as an argument. A keyword with exactly "
+        "one close argument is renamed to it (`rest_api_id=` → `rest_api=`). Safe: the program could not "
+        "run before, and the fixed keyword does what it said.",
+        "when the options are a variable, a merge or a helper's result, already set that option or are "
+        "passed positionally; when the call has a `*`/`**` spread or the keyword comes from a dict or an "
+        "Args object; for `id`, `urn` and `version` (more often a misnamed argument than the option); for "
+        "a rename, when several arguments are close (the message names them all), the argument is given "
+        "already, or the value is a resource object (the argument may take only its ID or ARN) or a literal "
+        "of a kind it never takes; and when the fixed program would have a new finding (a renamed "
+        "`rest_api` can reveal an API without a stage, SG303).",
     ),
 )

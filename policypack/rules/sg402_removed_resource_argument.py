@@ -4,7 +4,7 @@ analyzers.static_rules.sg402_removed_resource_argument)."""
 from __future__ import annotations
 
 from policypack.rules import apigateway_examples as ex
-from policypack.rules.base import Detector, Example, Rule, Severity
+from policypack.rules.base import AutoFix, Detector, Example, FixSafety, Rule, Severity
 
 _STATIC = frozenset({Detector.STATIC})
 
@@ -75,8 +75,18 @@ nat_ip = ec2.Eip("nat-ip", domain="vpc")
     references=(
         "https://www.pulumi.com/registry/packages/aws/how-to-guides/7-0-migration/",
     ),
-    no_autofix=(
-        'the replacement is usually a separate resource (`aws.apigateway.Stage`, '
-        '`aws.s3.BucketVersioning`, ...) wired to this one; add it by hand, as the message says.'
+    autofix=AutoFix(
+        FixSafety.UNSAFE,
+        "Only for `stage_name` on an `aws.apigateway.Deployment`: it is removed, and an `aws.apigateway.Stage` "
+        "with that "
+        "`stage_name`, the deployment's `rest_api` and `deployment=<its variable>.id` is inserted after "
+        "the deployment (named after it + `-stage`; `parent=self` inside a component). Unsafe: it adds a "
+        "resource.",
+        "for the other removed arguments (the message says what replaces them: a renamed argument such as "
+        "an RDS instance's `db_name`, or a separate resource such as the S3 bucket settings' "
+        "`aws.s3.BucketVersioning`, whose adoption changes the stack's state: move those by hand); when "
+        "the deployment isn't assigned to a plain variable, its name is computed at run time or a Stage "
+        "already serves it; or when its `rest_api` isn't a name or an attribute, or its `stage_name` isn't "
+        "a string, a name or an attribute (copied or moved, a call would run twice or later).",
     ),
 )

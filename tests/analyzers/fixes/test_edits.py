@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from analyzers.fixes.edits import append_argument, append_element, insert_after
+from analyzers.fixes.edits import append_argument, append_element, insert_after, own_line_comment, remove_argument
 from analyzers.fixes.model import apply_edits
 from analyzers.fixes.source import SourceFile
 
@@ -69,3 +69,40 @@ def test_list_elements_and_statements() -> None:
         "def g():\n\tx = 1  # one\n\tz = 3\n\n\ny = 2"
     last = file.module.body[-1]
     assert apply_edits(body, [insert_after(file, last, ["w = 4"])]).endswith("y = 2\nw = 4\n")
+
+
+def removed(text: str, name: str, keep_comment: bool = True) -> str | None:
+    file = SourceFile("m.py", text)
+    call = first_call(file)
+    arg = next(a for a in call.args if a.keyword is not None and a.keyword.value == name)
+    edit = remove_argument(file, call, arg, keep_comment)
+    return None if edit is None else apply_edits(text, [edit])
+
+
+def test_removing_an_argument_sharing_its_line_takes_its_comma() -> None:
+    assert removed('f("x", a=1, b=2)\n', "a") == 'f("x", b=2)\n'
+    assert removed('f("x", a=1, b=2)\n', "b") == 'f("x", a=1)\n'
+    assert removed('f("x", a=1,)\n', "a") == 'f("x",)\n'
+    assert removed("f(a=1, b=2)\n", "a") == "f(b=2)\n"
+    assert removed("f(a=[\n    1,  # one\n])\n", "a") == "f()\n"  # its value's own comments go with it
+    assert removed('f("x",\n  a=1)\n', "a") == 'f("x")\n'
+
+
+def test_removing_an_argument_on_its_own_line_takes_the_line_and_keeps_its_comment() -> None:
+    text = 'f(\n    "x",\n    a=[\n        1,\n    ],  # why a\n    b=2,\n)\n'
+    assert removed(text, "a") == 'f(\n    "x",\n    # why a\n    b=2,\n)\n'
+    assert removed(text, "a", keep_comment=False) == 'f(\n    "x",\n    b=2,\n)\n'
+    assert removed('f(\n    "x",\n    a=1\n)\n', "a") == 'f(\n    "x",\n)\n'
+
+
+def test_no_removal_that_would_lose_a_comment_between_arguments() -> None:
+    assert removed('f("x",  # the name\n  a=1, b=2)\n', "a") is None
+    assert removed('f(a=1,  # one\n  b=2)\n', "a") is None
+
+
+def test_the_comment_of_an_argument_on_its_own_line() -> None:
+    file = SourceFile("m.py", 'f(\n    "x",\n    a=1,  # why a\n    b=2, c=3,  # b and c\n)\n')
+    args = {arg.keyword.value: arg for arg in first_call(file).args if arg.keyword is not None}
+    assert own_line_comment(file, args["a"]) == "# why a"
+    assert own_line_comment(file, args["b"]) == ""  # shares its line
+    assert own_line_comment(file, args["c"]) == ""

@@ -101,3 +101,18 @@ def test_a_failing_codemod_is_no_fix_not_a_failed_run(monkeypatch) -> None:
     monkeypatch.delenv("STACKGUARD_STRICT", raising=False)
     monkeypatch.setattr(registry, "proposer", lambda code: broken)
     assert fix(FAULTY).fixed == {}
+
+
+def test_a_fix_that_leaves_a_file_python_cannot_compile_is_refused(monkeypatch) -> None:
+    """libcst (and so the analyzer) reads ``f(opts=a, opts=b)``; Python refuses to compile it."""
+    files = {"__main__.py": 'import pulumi\nimport pulumi_aws as aws\n\n'
+                            'aws.s3.Bucket("b", protect=True, opts=pulumi.ResourceOptions())\n'}
+
+    def opts_twice(workspace, finding):
+        start = files["__main__.py"].index("protect=True")
+        return Fix(engine.key_of(finding), FixSafety.SAFE, "repeat opts",
+                   (Edit(finding.path, start, start + len("protect=True"), "opts=None"),))
+
+    monkeypatch.setattr(registry, "proposer", lambda code: opts_twice)
+    outcome = fix(files, {"SG401"})
+    assert outcome.fixed == {} and [f.description for f in outcome.rejected] == ["repeat opts"]

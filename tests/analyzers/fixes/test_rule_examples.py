@@ -40,6 +40,11 @@ NOT_FIXED = {
     ("SG305", 3): "an S3 principal: which bucket is meant is a choice",
     ("SG305", 4): "principal '*' with a source: the principal is a choice",
     ("SG305", 5): "a wildcard account in a source ARN built from parts: which account is meant is a choice",
+    ("SG401", 1): "the renamed rest_api reveals that the API has no stage (SG303): nothing new may appear",
+    ("SG401", 3): "the keyword comes from a dict spread into the call, not from the call itself",
+    ("SG401", 4): "the keyword is in an Args object, not in the call itself",
+    ("SG402", 1): "an RDS instance's `name`: only `stage_name` on a REST Deployment has a fix",
+    ("SG402", 2): "an Elastic IP's `vpc`: only `stage_name` on a REST Deployment has a fix",
 }
 
 CASES = [

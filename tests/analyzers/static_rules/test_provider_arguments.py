@@ -23,6 +23,17 @@ def _findings(program: str, environment: ProviderKnowledge | None = None) -> lis
     return analyze([summary], environment=environment)
 
 
+def _issues(program: str) -> list:
+    """What SG401 found, with the replacement a fix would use."""
+    from analyzers.project import analyze_with_graph
+    from analyzers.static_rules import SourceContext
+    from analyzers.static_rules.sg401_unknown_resource_argument import issues
+
+    summaries = [summarize_file("__main__.py", textwrap.dedent(program).encode())]
+    _, project = analyze_with_graph(summaries)
+    return list(issues(SourceContext(summaries, project)))
+
+
 def _by_code(findings: list, code: str) -> list:
     return [finding for finding in findings if finding.code == code]
 
@@ -69,6 +80,14 @@ def test_a_misremembered_argument_gets_the_closest_valid_one(resource: str, keyw
     [unknown] = _by_code(findings, "SG401")
     assert f"`{keyword}` is not an argument of {resource} 'x'" in unknown.message
     assert f"did you mean `{suggestion}`?" in unknown.message
+
+
+def test_an_ambiguous_keyword_names_every_close_argument_and_suggests_none() -> None:
+    program = "import pulumi_aws as aws\n\ngroup = aws.autoscaling.Group('g', max_sizes=3, min_size=1)\n"
+    [unknown] = _by_code(_findings(program), "SG401")
+    assert "did you mean `max_size` or `min_size`?" in unknown.message
+    [issue] = _issues(program)
+    assert issue.keyword == "max_sizes" and issue.replacement is None
 
 
 def test_inline_s3_bucket_settings_are_deprecated() -> None:
