@@ -1,0 +1,241 @@
+"""How ``stackguard lint`` scales with the project (run on demand, not a test).
+
+    python benchmarks/bench_scale.py [--sizes 400,1200,3600] [--code DIR] [--fixit-max-files 1200]
+
+For each size it generates a project with ``bench_analyzer.generate`` (outside
+the timing), then times ``python -m analyzers lint`` as a child process, as a
+pre-commit hook runs it, interpreter start-up included:
+
+- cold:         empty cache, ``--jobs 1``, then ``--jobs 2``;
+- warm:         nothing changed since the last run;
+- one changed:  one component module's body changed (findings unchanged), the rest cached;
+- parse:        bare single-core ``libcst.parse_module`` of every file (the floor of any libcst tool);
+- fixit:        Fixit 2 with one qualified-name rule (``fixit_rules/``), when Fixit is installed;
+- start-up:     a one-file project, warm cache (median of 5), and ``--version``;
+
+with the peak RSS of each child (``os.wait4``), and the growth ratio of each
+column from one size to the next (a linear tool's ratio is the size ratio).
+It asserts only that every run reports the same findings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_analyzer import generate  # noqa: E402
+
+_PARSE = """
+import sys, time
+from pathlib import Path
+import libcst
+sources = [p.read_bytes() for p in sorted(Path(sys.argv[1]).rglob("*.py"))]
+start = time.perf_counter()
+for source in sources:
+    libcst.parse_module(source)
+print(time.perf_counter() - start)
+"""
+
+
+def _popen_wait4(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int, bytes, bytes]:
+    """Run a child (no subprocess wait of its own, so ``os.wait4`` reaps it and reports its
+    rusage); return (wall seconds, peak RSS in MB, exit code, stdout, stderr)."""
+    start = time.perf_counter()
+    out_path, err_path = Path(tempfile.mktemp()), Path(tempfile.mktemp())
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        pid = _spawn_in(argv, cwd, env, out, err)
+        _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - start
+    stdout, stderr = out_path.read_bytes(), err_path.read_bytes()
+    out_path.unlink()
+    err_path.unlink()
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), stdout, stderr
+
+
+def _spawn_in(argv: list[str], cwd: Path, env: dict[str, str], out, err) -> int:
+    pid = os.fork()
+    if pid == 0:  # child: chdir, redirect, exec
+        try:
+            os.chdir(cwd)
+            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+            os.dup2(out.fileno(), 1)
+            os.dup2(err.fileno(), 2)
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    return pid
+
+
+class Runner:
+    def __init__(self, code: Path) -> None:
+        # As installed: bytecode cached (an environment with PYTHONDONTWRITEBYTECODE would
+        # compile every module at every start-up, ~0.08 s).
+        self.env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+        self.env["PYTHONPATH"] = str(code)
+
+    def run(self, argv: list[str], cwd: Path, check: bool = True) -> tuple[float, float, bytes]:
+        seconds, rss, code, out, err = _popen_wait4([sys.executable, *argv], cwd, self.env)
+        if check and code not in (0, 1):
+            raise SystemExit(f"{argv} failed ({code}): {err.decode(errors='replace')[-2000:]}")
+        return seconds, rss, out
+
+    def lint(self, project: Path, cache: Path, jobs: int, report: Path) -> tuple[float, float, list]:
+        seconds, rss, _ = self.run(["-m", "analyzers", "lint", "--exit-zero", "-q", "--jobs", str(jobs),
+                                    "--cache-dir", str(cache), "--format", "json", "-o", str(report), "."],
+                                   project)
+        return seconds, rss, _findings(report)
+
+
+def _findings(report: Path) -> list:
+    data = json.loads(report.read_text())
+    items = data["findings"] if isinstance(data, dict) else data
+    return sorted(json.dumps(item, sort_keys=True) for item in items)
+
+
+def change_component(project: Path, revision: int) -> Path:
+    """Give one component's ``__init__`` one more statement after its resources (its
+    findings and every other line stay where they were)."""
+    target = project / "svc001" / "database.py"
+    text = target.read_text()
+    anchor = "        self.register_outputs("
+    marker = "        self.revision = "
+    lines = [line for line in text.splitlines(keepends=True) if not line.startswith(marker)]
+    text = "".join(lines).replace(anchor, f"{marker}{revision}\n{anchor}", 1)
+    target.write_text(text)
+    return target
+
+
+def fixit_command() -> list[str] | None:
+    for candidate in (os.environ.get("FIXIT"), shutil.which("fixit"), "/tmp/fixit-venv/bin/fixit"):
+        if candidate and Path(candidate).exists():
+            return [candidate]
+    return None
+
+
+def run_fixit(fixit: list[str], project: Path) -> tuple[float, float]:
+    """Fixit 2 over the project with only ``fixit_rules/`` enabled (a config in the project root)."""
+    rules = project / "fixit_rules"
+    shutil.copytree(HERE / "fixit_rules", rules, dirs_exist_ok=True)
+    (project / "pyproject.toml").write_text('[tool.fixit]\nroot = true\ndisable = ["fixit.rules"]\n'
+                                            'enable = [".fixit_rules"]\n')
+    try:
+        seconds, rss, code, _, err = _popen_wait4([*fixit, "lint", "."], project, dict(os.environ))
+        if code not in (0, 1):
+            raise SystemExit(f"fixit failed ({code}): {err.decode(errors='replace')[-2000:]}")
+        return seconds, rss
+    finally:
+        (project / "pyproject.toml").unlink()
+        shutil.rmtree(rules)
+
+
+def measure(size: int, lines: int, workdir: Path, runner: Runner, jobs: int, fixit: list[str] | None,
+            fixit_max: int) -> dict[str, tuple[float, float]]:
+    project = workdir / f"p{size}"
+    shutil.rmtree(project, ignore_errors=True)
+    files, total = generate(project, size, lines)
+    print(f"  {size}: {files} files, {total} lines", file=sys.stderr, flush=True)
+    cache, report = workdir / f"cache{size}", workdir / f"report{size}.json"
+    row: dict[str, tuple[float, float]] = {}
+    shutil.rmtree(cache, ignore_errors=True)
+    *row["cold"], cold = runner.lint(project, cache, 1, report)
+    shutil.rmtree(cache, ignore_errors=True)
+    *row[f"cold -j{jobs}"], cold_n = runner.lint(project, cache, jobs, report)
+    *row["warm"], warm = runner.lint(project, cache, 1, report)
+    change_component(project, 1)
+    *row["one changed"], changed = runner.lint(project, cache, 1, report)
+    assert cold == cold_n == warm == changed, "the runs disagree"
+    _, rss, out = runner.run(["-c", _PARSE, str(project)], project)
+    row["parse (bare)"] = (float(out.decode().strip()), rss)
+    if fixit is not None and size <= fixit_max:
+        row["fixit"] = run_fixit(fixit, project)
+    row["findings"] = (len(cold), 0.0)
+    return row
+
+
+def startup(workdir: Path, runner: Runner) -> dict[str, tuple[float, float]]:
+    project = workdir / "one"
+    project.mkdir(exist_ok=True)
+    (project / "Pulumi.yaml").write_text("name: one\nruntime: python\n")
+    (project / "__main__.py").write_text('import pulumi_aws as aws\n\naws.s3.BucketV2("b")\n')
+    cache = workdir / "cache-one"
+    argv = ["-m", "analyzers", "lint", "--exit-zero", "-q", "--cache-dir", str(cache), "."]
+    runner.run(argv, project)
+    lint = [runner.run(argv, project)[:2] for _ in range(5)]
+    version = [runner.run(["-m", "analyzers", "--version"], project)[:2] for _ in range(5)]
+    bare = [runner.run(["-c", "pass"], project)[:2] for _ in range(5)]
+    return {"start-up, one-file lint": _median(lint), "start-up, --version": _median(version),
+            "python -c pass": _median(bare)}
+
+
+def _median(samples: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(s for s, _ in samples), max(r for _, r in samples)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="400,1200,3600", help="project sizes in files, comma-separated")
+    parser.add_argument("--lines", type=int, default=272, help="lines per file (~86k lines at 400 files)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--code", type=Path, default=HERE.parent, help="the stackguard checkout to measure")
+    parser.add_argument("--fixit-max-files", type=int, default=1200, help="skip Fixit above this size")
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    runner = Runner(args.code.resolve())
+    fixit = fixit_command()
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="stackguard-scale-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        print(f"code: {args.code.resolve()}   fixit: {fixit[0] if fixit else 'not installed'}", flush=True)
+        for label, (seconds, rss) in startup(workdir, runner).items():
+            print(f"{label:<26}{seconds:>8.3f} s {rss:>8.0f} MB")
+        rows = {size: measure(size, args.lines, workdir, runner, args.jobs, fixit, args.fixit_max_files)
+                for size in sizes}
+        _table(sizes, rows)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def _table(sizes: list[int], rows: dict[int, dict[str, tuple[float, float]]]) -> None:
+    columns = [key for key in rows[sizes[0]] if key != "findings"]
+    print(f"{'files':>6} {'findings':>8} " + " ".join(f"{c:>14}" for c in columns))
+    for size in sizes:
+        row = rows[size]
+        print(f"{size:>6} {int(row['findings'][0]):>8} " + " ".join(
+            f"{row[c][0]:>12.2f} s" if c in row else f"{'-':>14}" for c in columns))
+    print("peak RSS (MB)")
+    for size in sizes:
+        row = rows[size]
+        print(f"{size:>6} {'':>8} " + " ".join(f"{row[c][1]:>11.0f} MB" if c in row else f"{'-':>14}"
+                                                for c in columns))
+    print("ratios")
+    for size in sizes:
+        row = rows[size]
+        extra = []
+        if "cold" in row:
+            extra.append(f"cold/parse = {row['cold'][0] / row['parse (bare)'][0]:.2f}")
+            extra.append(f"warm/cold = {row['warm'][0] / row['cold'][0]:.3f}")
+            if "fixit" in row:
+                extra.append(f"fixit/cold = {row['fixit'][0] / row['cold'][0]:.1f}")
+        print(f"{size:>6}  " + "   ".join(extra))
+    for before, after in itertools.pairwise(sizes):
+        growth = [f"{c} {rows[after][c][0] / rows[before][c][0]:.2f} (RSS {rows[after][c][1] / rows[before][c][1]:.2f})"
+                  for c in columns if c in rows[before] and c in rows[after]]
+        print(f"growth {before} -> {after} (size x{after / before:.1f}): " + ", ".join(growth))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
