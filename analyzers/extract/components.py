@@ -34,6 +34,7 @@ class ComponentIndex:
         self._bases: dict[ClassKey, list[Val]] = {}
         self._kinds: dict[ClassKey, ClassKind] = {}
         self._mro: dict[ClassKey, list[ClassKey]] = {}
+        self._subclasses: dict[ClassKey, list[ClassKey]] | None = None
         self.classes: list[ClassKey] = [
             (path, qualname) for path, module in sorted(evaluator.modules.items()) for qualname in module.classes
         ]
@@ -110,7 +111,16 @@ class ComponentIndex:
         return f"component:{dotted}.{key[1]}"
 
     def subclasses(self, key: ClassKey) -> list[ClassKey]:
-        return [other for other in self.classes if other != key and key in self.mro(other)]
+        """Project classes that inherit from ``key`` (an index built once: asking per
+        component by scanning every class would be quadratic)."""
+        if self._subclasses is None:
+            index: dict[ClassKey, list[ClassKey]] = {}
+            for other in self.classes:
+                for owner in self.mro(other):
+                    if owner != other:
+                        index.setdefault(owner, []).append(other)
+            self._subclasses = index
+        return self._subclasses.get(key, [])
 
     def find_method(self, key: ClassKey, name: str, after: ClassKey | None = None) -> ClassKey | None:
         """The class whose ``name`` method ``key``'s instances run (``after``: for super())."""

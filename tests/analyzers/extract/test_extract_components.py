@@ -269,3 +269,39 @@ class Thing(pulumi.ComponentResource):
 Thing("t")
 ''')
     assert _codes(findings, "SG103") == ["args-only"]
+
+
+def _components_project(count: int) -> dict[str, str]:
+    """``count`` components, each in its own module; every third misses register_outputs."""
+    files = {"__main__.py": "import pulumi\n" + "".join(
+        f"from comp{n} import Comp{n}\nComp{n}('c{n}')\n" for n in range(count))}
+    for n in range(count):
+        ending = "" if n % 3 == 0 else "        self.register_outputs({})\n"
+        files[f"comp{n}.py"] = (
+            "import pulumi\n\n\n"
+            f"class Comp{n}(pulumi.ComponentResource):\n"
+            "    def __init__(self, name, opts=None):\n"
+            f"        super().__init__('acme:c:Comp{n}', name, None, opts)\n" + ending)
+    return files
+
+
+def test_sg102_looks_up_subclasses_without_scanning_every_class_per_component(monkeypatch) -> None:
+    """SG102 skips base classes; finding them must not cost classes × components MRO lookups."""
+    from analyzers.extract.components import ComponentIndex
+
+    calls = 0
+    original = ComponentIndex.mro
+
+    def counted(self, key):
+        nonlocal calls
+        calls += 1
+        return original(self, key)
+
+    monkeypatch.setattr(ComponentIndex, "mro", counted)
+    counts = []
+    for size in (15, 45):
+        calls = 0
+        findings = findings_of(_components_project(size))
+        assert len([f for f in findings if f.code == "SG102"]) == size // 3
+        counts.append(calls)
+    assert counts[1] <= 4 * counts[0], counts  # linear: 3x the components, about 3x the lookups
