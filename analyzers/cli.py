@@ -45,9 +45,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _version() -> str:
-    from analyzers.runner import TOOL_VERSION
+    import policypack  # the runner's TOOL_VERSION, without loading the runner for --version
 
-    return TOOL_VERSION
+    return policypack.__version__
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -158,6 +158,21 @@ def test_a_cached_run_never_imports_libcst(tmp_path: Path) -> None:
     assert "analyzers.cli" in modules and not [m for m in modules if m.split(".")[0] == "libcst"]
 
 
+def test_version_imports_no_analysis_module(tmp_path: Path) -> None:
+    """``--version`` (what a hook manager runs to check the tool) loads neither the
+    runner, the cache codec nor the front end."""
+    probe = ("import sys\nfrom analyzers.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n"
+             "    pass\nprint(sorted(m for m in sys.modules if m.startswith(('analyzers.', 'libcst', 'msgpack'))))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "stackguard" in done.stdout, done.stderr
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert "analyzers.cli" in loaded  # the probe sees what was imported
+    for heavy in ("analyzers.runner", "analyzers.cache_codec", "analyzers.extract", "analyzers.project",
+                  "libcst", "msgpack"):
+        assert f"'{heavy}" not in loaded, loaded
+
+
 def test_explicit_file_reports_only_that_file(tmp_path: Path) -> None:
     project = copy_fixture("faulty_stack", tmp_path)
     (project / "extra.py").write_text(
