@@ -139,43 +139,54 @@ def run_fixit(fixit: list[str], project: Path) -> tuple[float, float]:
         shutil.rmtree(rules)
 
 
-def measure(size: int, lines: int, workdir: Path, runner: Runner, jobs: int, fixit: list[str] | None,
-            fixit_max: int) -> dict[str, tuple[float, float]]:
+def measure(size: int, lines: int, workdir: Path, runners: dict[str, Runner], jobs: int,
+            fixit: list[str] | None, fixit_max: int) -> dict[str, tuple[float, float]]:
+    """One size: every runner's lint rows (columns prefixed with the runner's label when
+    there are several), then the bare parse and Fixit once."""
     project = workdir / f"p{size}"
     shutil.rmtree(project, ignore_errors=True)
     files, total = generate(project, size, lines)
     print(f"  {size}: {files} files, {total} lines", file=sys.stderr, flush=True)
-    cache, report = workdir / f"cache{size}", workdir / f"report{size}.json"
+    report = workdir / f"report{size}.json"
     row: dict[str, tuple[float, float]] = {}
-    shutil.rmtree(cache, ignore_errors=True)
-    *row["cold"], cold = runner.lint(project, cache, 1, report)
-    shutil.rmtree(cache, ignore_errors=True)
-    *row[f"cold -j{jobs}"], cold_n = runner.lint(project, cache, jobs, report)
-    *row["warm"], warm = runner.lint(project, cache, 1, report)
-    change_component(project, 1)
-    *row["one changed"], changed = runner.lint(project, cache, 1, report)
-    assert cold == cold_n == warm == changed, "the runs disagree"
-    _, rss, out = runner.run(["-c", _PARSE, str(project)], project)
+    agreed = None
+    for label, runner in runners.items():
+        prefix = f"{label} " if len(runners) > 1 else ""
+        cache = workdir / f"cache{size}-{label}"
+        shutil.rmtree(cache, ignore_errors=True)
+        change_component(project, 0)
+        *row[prefix + "cold"], cold = runner.lint(project, cache, 1, report)
+        shutil.rmtree(cache, ignore_errors=True)
+        *row[f"{prefix}cold -j{jobs}"], cold_n = runner.lint(project, cache, jobs, report)
+        *row[prefix + "warm"], warm = runner.lint(project, cache, 1, report)
+        change_component(project, 1)
+        *row[prefix + "one changed"], changed = runner.lint(project, cache, 1, report)
+        assert cold == cold_n == warm == changed, f"{label}: the runs disagree"
+        assert agreed is None or agreed == cold, f"{label}: other findings than the first code"
+        agreed = cold
+        print(f"    {label}: " + ", ".join(f"{k} {v[0]:.2f} s" for k, v in row.items() if k.startswith(prefix)),
+              file=sys.stderr, flush=True)
+    _, rss, out = next(iter(runners.values())).run(["-c", _PARSE, str(project)], project)
     row["parse (bare)"] = (float(out.decode().strip()), rss)
     if fixit is not None and size <= fixit_max:
         row["fixit"] = run_fixit(fixit, project)
-    row["findings"] = (len(cold), 0.0)
+    row["findings"] = (len(agreed or []), 0.0)
     return row
 
 
-def startup(workdir: Path, runner: Runner) -> dict[str, tuple[float, float]]:
+def startup(workdir: Path, runner: Runner, prefix: str) -> dict[str, tuple[float, float]]:
     project = workdir / "one"
     project.mkdir(exist_ok=True)
     (project / "Pulumi.yaml").write_text("name: one\nruntime: python\n")
     (project / "__main__.py").write_text('import pulumi_aws as aws\n\naws.s3.BucketV2("b")\n')
-    cache = workdir / "cache-one"
+    cache = workdir / f"cache-one-{prefix}"
     argv = ["-m", "analyzers", "lint", "--exit-zero", "-q", "--cache-dir", str(cache), "."]
     runner.run(argv, project)
     lint = [runner.run(argv, project)[:2] for _ in range(5)]
     version = [runner.run(["-m", "analyzers", "--version"], project)[:2] for _ in range(5)]
     bare = [runner.run(["-c", "pass"], project)[:2] for _ in range(5)]
-    return {"start-up, one-file lint": _median(lint), "start-up, --version": _median(version),
-            "python -c pass": _median(bare)}
+    return {f"{prefix}start-up, one-file lint": _median(lint), f"{prefix}start-up, --version": _median(version),
+            f"{prefix}python -c pass": _median(bare)}
 
 
 def _median(samples: list[tuple[float, float]]) -> tuple[float, float]:
@@ -188,19 +199,25 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=272, help="lines per file (~86k lines at 400 files)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--code", type=Path, default=HERE.parent, help="the stackguard checkout to measure")
+    parser.add_argument("--compare", type=Path, help="another checkout (e.g. a `git archive` of the base) to "
+                        "measure in the same run, on the same projects: its columns say 'before'")
     parser.add_argument("--fixit-max-files", type=int, default=1200, help="skip Fixit above this size")
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    runner = Runner(args.code.resolve())
+    runners = {"before": Runner(args.compare.resolve())} if args.compare else {}
+    runners["after" if args.compare else "stackguard"] = Runner(args.code.resolve())
     fixit = fixit_command()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="stackguard-scale-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        print(f"code: {args.code.resolve()}   fixit: {fixit[0] if fixit else 'not installed'}", flush=True)
-        for label, (seconds, rss) in startup(workdir, runner).items():
-            print(f"{label:<26}{seconds:>8.3f} s {rss:>8.0f} MB")
-        rows = {size: measure(size, args.lines, workdir, runner, args.jobs, fixit, args.fixit_max_files)
+        print(f"code: {args.code.resolve()}   compare: {args.compare}   "
+              f"fixit: {fixit[0] if fixit else 'not installed'}", flush=True)
+        for label, runner in runners.items():
+            prefix = f"{label} " if len(runners) > 1 else ""
+            for name, (seconds, rss) in startup(workdir, runner, prefix).items():
+                print(f"{name:<34}{seconds:>8.3f} s {rss:>8.0f} MB", flush=True)
+        rows = {size: measure(size, args.lines, workdir, runners, args.jobs, fixit, args.fixit_max_files)
                 for size in sizes}
         _table(sizes, rows)
     finally:
@@ -225,11 +242,12 @@ def _table(sizes: list[int], rows: dict[int, dict[str, tuple[float, float]]]) ->
     for size in sizes:
         row = rows[size]
         extra = []
-        if "cold" in row:
-            extra.append(f"cold/parse = {row['cold'][0] / row['parse (bare)'][0]:.2f}")
-            extra.append(f"warm/cold = {row['warm'][0] / row['cold'][0]:.3f}")
+        for prefix in sorted({c[: -len("cold")] for c in row if c.endswith("cold")}):
+            cold = row[prefix + "cold"][0]
+            extra.append(f"{prefix}cold/parse = {cold / row['parse (bare)'][0]:.2f}")
+            extra.append(f"{prefix}warm/cold = {row[prefix + 'warm'][0] / cold:.3f}")
             if "fixit" in row:
-                extra.append(f"fixit/cold = {row['fixit'][0] / row['cold'][0]:.1f}")
+                extra.append(f"fixit/{prefix}cold = {row['fixit'][0] / cold:.1f}")
         print(f"{size:>6}  " + "   ".join(extra))
     for before, after in itertools.pairwise(sizes):
         growth = [f"{c} {rows[after][c][0] / rows[before][c][0]:.2f} (RSS {rows[after][c][1] / rows[before][c][1]:.2f})"
