@@ -20,17 +20,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from analyzers.extract.summary import FileSummary, ParseProblem
+from analyzers.extract.summary import ABORTED, FileSummary, ParseProblem
 from analyzers.findings import Finding
 from policypack.rules.base import Rule, Violation
 
 # Bump when FileSummary (or anything it holds) changes shape, or phase 1 extracts
 # differently: it is part of the cache key.
-SUMMARY_FORMAT_VERSION = 5
+SUMMARY_FORMAT_VERSION = 6
 DEFAULT_PROJECT = "project"
 _NAME_LINE = re.compile(r"^name\s*:\s*(?P<name>[^#\s][^#]*?)\s*(?:#.*)?$")
 
-__all__ = ["SUMMARY_FORMAT_VERSION", "FileSummary", "analyze", "project_name", "summarize_file"]
+__all__ = ["SUMMARY_FORMAT_VERSION", "FileSummary", "analyze", "not_analyzed", "project_name", "summarize_file"]
 
 
 def summarize_file(path: str, source: bytes) -> FileSummary:
@@ -42,6 +42,12 @@ def summarize_file(path: str, source: bytes) -> FileSummary:
     except Exception as error:  # a defect of the analyzer, not of the file: say so, don't crash the run
         return FileSummary(path, problems=(ParseProblem(
             1, 1, f"internal error while analyzing this file ({type(error).__name__}); please report it"),))
+
+
+def not_analyzed(path: str, reason: str) -> FileSummary:
+    """The summary of a file phase 1 gave up on (out of time, or it crashed its worker
+    process): ``analyze`` reports it as one SG000 reading ``reason``."""
+    return FileSummary(path, problems=(ParseProblem(1, 1, reason, ABORTED),))
 
 
 def project_name(directory: Path) -> str:
@@ -70,23 +76,25 @@ def analyze(
     ``project`` only names the synthetic URNs.
     """
     from analyzers.extract.graph_builder import build
+    from analyzers.extract.limits import stack_room
     from analyzers.static_rules import SourceContext, source_checks
     from policypack.rules import static_rules
 
     options = options or {}
-    project_graph = build(summaries, project)
-    context = SourceContext(summaries, project_graph)
-    source = source_checks()
     findings: list[Finding] = []
-    for rule in static_rules():
-        settings = options.get(rule.code, options.get(rule.name))
-        if rule.code in source:
-            findings.extend(source[rule.code](context))
-        elif rule.check is not None:
-            for violation in rule.run(project_graph.graph, settings):
-                finding = to_finding(rule, violation)
-                if finding is not None:
-                    findings.append(finding)
+    with stack_room():  # evaluation recurses (boundedly) deeper than a caller may leave room for
+        project_graph = build(summaries, project)
+        context = SourceContext(summaries, project_graph)
+        source = source_checks()
+        for rule in static_rules():
+            settings = options.get(rule.code, options.get(rule.name))
+            if rule.code in source:
+                findings.extend(source[rule.code](context))
+            elif rule.check is not None:
+                for violation in rule.run(project_graph.graph, settings):
+                    finding = to_finding(rule, violation)
+                    if finding is not None:
+                        findings.append(finding)
     return sorted(set(findings), key=Finding.sort_key)
 
 
