@@ -5,7 +5,8 @@ what it reads and what the user sees:
 
 1. discovery groups files by Pulumi project and marks the ones to report;
 2. each file's phase-1 summary comes from the cache or from
-   ``summarize_file`` (in worker processes when enough files need parsing);
+   ``summarize_file``, in watched worker processes (``workers``: a file that
+   takes too long or crashes its process becomes an SG000, the rest go on);
 3. ``analyze`` runs once per project on all its summaries;
 4. findings outside the reported files are dropped, then rule selection,
    ``per-file-ignores``, severity overrides and ``# noqa`` comments apply;
@@ -16,7 +17,6 @@ A file that cannot be read is an SG000 finding, and the run goes on.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import gc
 import importlib
@@ -28,7 +28,7 @@ from types import ModuleType
 from typing import Any
 
 import policypack
-from analyzers import suppressions
+from analyzers import suppressions, workers
 from analyzers.cache import SummaryCache, default_directory
 from analyzers.config import Config
 from analyzers.discovery import DEFAULT_EXCLUDES, Excludes, collect, glob_matches
@@ -39,8 +39,9 @@ from policypack.rules.base import Severity
 
 TOOL_VERSION = policypack.__version__
 PARSE_ERROR_CODE = "SG000"
-# Below this many files to parse, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 48
+# Below this many files to parse, starting worker processes costs more than it saves
+# where they are whole new interpreters (no fork); forked ones are always used.
+PARALLEL_THRESHOLD = workers.SPAWN_THRESHOLD
 # Parsing is ~10k lines/s: a bigger .py file is generated data, not a program to review,
 # and reading it whole could exhaust memory.
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -150,19 +151,15 @@ def _summarize_all(
     front_end: ModuleType,
     pending: Sequence[tuple[str, bytes]],
     jobs: int | None,
-) -> list[Any]:
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(pending) < PARALLEL_THRESHOLD:
-        return [front_end.summarize_file(path, source) for path, source in pending]
-    paths = [path for path, _ in pending]
-    sources = [source for _, source in pending]
-    chunk = max(1, len(pending) // (workers * 4))
-    try:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(front_end.summarize_file, paths, sources, chunksize=chunk))
-    except (OSError, concurrent.futures.process.BrokenProcessPool):
-        # No processes here (a sandbox, a killed worker): the same work, serially.
-        return [front_end.summarize_file(path, source) for path, source in pending]
+) -> tuple[list[Any], set[int]]:
+    """The summaries of ``pending``, and the positions of those phase 1 gave up on
+    (out of time, or the file crashed its worker process): SG000s, never cached."""
+    processes = jobs if jobs is not None else (os.cpu_count() or 1)
+    summaries = workers.summarize_all(front_end.summarize_file, pending, processes)
+    aborted = {index for index, summary in enumerate(summaries) if isinstance(summary, workers.Aborted)}
+    for index in aborted:
+        summaries[index] = front_end.not_analyzed(pending[index][0], summaries[index].reason)
+    return summaries, aborted
 
 
 def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | None = None) -> RunResult:
@@ -250,10 +247,10 @@ def _summaries(
     keys: list[str | None] = []
     with _collector_paused():
         _lookup(cache, root, group, reported, cwd, result, raw, sources, summaries, pending, keys)
-    fresh = _summarize_all(front_end, pending, jobs)
+    fresh, aborted = _summarize_all(front_end, pending, jobs)
     result.parsed += len(fresh)
-    for key, summary in zip(keys, fresh, strict=True):
-        if cache and key:
+    for index, (key, summary) in enumerate(zip(keys, fresh, strict=True)):
+        if cache and key and index not in aborted:
             cache.put(key, summary)
     return summaries + fresh
 
