@@ -38,6 +38,7 @@ from analyzers.extract.values import (
     ClassKey,
     Val,
     data,
+    reset_meter,
 )
 from policypack.graph import UNKNOWN
 
@@ -50,6 +51,7 @@ _BUILTINS = frozenset(dir(builtins))
 
 class Evaluator(Runs, Calls, Operators):
     def __init__(self, summaries: Sequence[FileSummary]) -> None:
+        reset_meter()  # one project's values at a time
         self.modules: dict[str, FileSummary] = {s.path: s for s in summaries}
         self.index = ModuleIndex(self.modules)
         self.components: ComponentIndex | None = None
