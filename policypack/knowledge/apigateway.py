@@ -42,11 +42,14 @@ IAM_ROLE = "aws:iam/role:Role"
 _LAMBDA_INTEGRATION_TYPES = frozenset({"aws_proxy", "aws"})
 _OPENAPI_INTEGRATION = "x-amazon-apigateway-integration"
 # ``uri:`` lines of a YAML OpenAPI document holding a Lambda invoke ARN.
+# Blanks are ``[ \t]``, not ``\s``: ``^\s*`` would run over every following empty line
+# from every line start, quadratic in a body of blank lines.
 _YAML_URI = re.compile(
-    r"""^\s*uri\s*:\s*["']?(?P<uri>arn:[^:\s"']+:apigateway:[^:\s"']*:lambda:path/\S+?invocations)["']?\s*$""",
+    r"""^[ \t]*uri[ \t]*:[ \t]*["']?(?P<uri>arn:[^:\s"']+:apigateway:[^:\s"']*:lambda:path/\S+?invocations)["']?"""
+    r"""[ \t]*\r?$""",
     re.MULTILINE,
 )
-_YAML_CREDENTIALS = re.compile(r"^\s*credentials\s*:", re.MULTILINE)
+_YAML_CREDENTIALS = re.compile(r"^[ \t]*credentials[ \t]*:", re.MULTILINE)
 
 
 # ---------------------------------------------------------------- ARNs and ids
@@ -282,7 +285,7 @@ def _body_lambda_uris(body: str) -> Iterator[tuple[str, bool]]:
     """Lambda integration uris of an OpenAPI body in JSON, or best effort for YAML."""
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack allows
         document = None
     if isinstance(document, dict):
         yield from _openapi_lambda_uris(document)

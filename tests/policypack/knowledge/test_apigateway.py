@@ -208,3 +208,16 @@ def test_literal_source_arn_against_known_api_id() -> None:
         assert source_may_be_api(index, permission(text), known) is expected, text
     assert source_may_be_api(index, permission("arn:aws:execute-api:us-east-1:1:zzz/*/*"), unknown)
     assert source_may_be_api(index, permission(["garbage"]), known)
+
+
+def test_hostile_bodies_cost_linear_time_and_raise_nothing() -> None:
+    import time
+
+    deep = "[" * 100_000 + "]" * 100_000  # json.loads: a RecursionError
+    blank_lines = "\n" * 400_000 + "x"  # a quadratic YAML scan with ``^\s*``
+    yaml_crlf = f"paths:\r\n  /x:\r\n    get:\r\n      x-amazon-apigateway-integration:\r\n        uri: {INVOKE}  \r\n"
+    started = time.monotonic()
+    edges = invocation_edges(graph(api("deep", body=deep), api("blank", body=blank_lines),
+                                   api("crlf", body=yaml_crlf)))
+    assert time.monotonic() - started < 5
+    assert names(edges) == [("crlf", "'orders'", False)]
