@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analyzers.cli import main
@@ -33,8 +33,8 @@ _IDENTIFIERS = st.sampled_from([
 def nested_expressions(draw: st.DrawFn) -> tuple[str, int]:
     """An expression and its nesting in syntax-tree levels."""
     kind = draw(st.sampled_from(sorted(NESTED)))
-    most = 190 if kind in BRACKETED else 3000
-    steps = draw(st.one_of(st.integers(1, 60), st.integers(1, most)))
+    most = 190 if kind in BRACKETED else 10_000
+    steps = draw(st.one_of(st.integers(1, 60), st.integers(1, 250), st.integers(1, most)))
     return NESTED[kind](steps), steps * LEVELS[kind]
 
 
@@ -54,7 +54,7 @@ def huge_literals(draw: st.DrawFn) -> tuple[str, int]:
 
 @st.composite
 def hostile_files(draw: st.DrawFn) -> tuple[str, int]:
-    """A whole file and its deepest nesting (0 where it is meant to be refused)."""
+    """A whole file and (about) its deepest nesting."""
     name = draw(_IDENTIFIERS)
     expression, depth = draw(st.one_of(nested_expressions(), huge_literals()))
     header = draw(st.sampled_from(["import pulumi\nimport pulumi_aws as aws\n", "import pulumi\ntype T = int\n", ""]))
@@ -77,6 +77,9 @@ def lint(directory: Path) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+# The reported faults: a 10,000-link chain crashed the process, 3,000 subscripts took minutes.
+@example(("import pulumi\ntype T = int\nx = " + NESTED["attribute"](10_000) + "\n", 10_002))
+@example(("import pulumi\nx = " + NESTED["subscript"](3_000) + "\n", 3_002))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(hostile_files())
 def test_a_hostile_file_never_costs_the_other_files_findings(file: tuple[str, int]) -> None:
@@ -88,7 +91,7 @@ def test_a_hostile_file_never_costs_the_other_files_findings(file: tuple[str, in
         (root / "hostile.py").write_text(text, encoding="utf-8")
         started = time.monotonic()
         code, out, err = lint(root)
-        assert time.monotonic() - started < 60
+        assert time.monotonic() - started < 10
     assert code == 1, err
     assert "Traceback" not in err and "internal error" not in err, err
     found = json.loads(out)["findings"]
