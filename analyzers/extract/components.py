@@ -26,6 +26,9 @@ class ClassKind:
 
 
 PLAIN = ClassKind(None)
+# Generations of project base classes followed (a recursion per generation); real
+# hierarchies have a handful, a generated chain of thousands would overflow the stack.
+MAX_CLASS_DEPTH = 64
 
 
 class ComponentIndex:
@@ -34,6 +37,7 @@ class ComponentIndex:
         self._bases: dict[ClassKey, list[Val]] = {}
         self._kinds: dict[ClassKey, ClassKind] = {}
         self._mro: dict[ClassKey, list[ClassKey]] = {}
+        self._subclasses: dict[ClassKey, list[ClassKey]] | None = None
         self.classes: list[ClassKey] = [
             (path, qualname) for path, module in sorted(evaluator.modules.items()) for qualname in module.classes
         ]
@@ -46,24 +50,26 @@ class ComponentIndex:
                 self.ev.eval(base, module, self.ev.root) for base in info.bases]
         return self._bases[key]
 
-    def mro(self, key: ClassKey) -> list[ClassKey]:
-        """Project classes in lookup order (depth-first, like Python for simple hierarchies)."""
+    def mro(self, key: ClassKey, depth: int = 0) -> list[ClassKey]:
+        """Project classes in lookup order (depth-first, like Python for simple hierarchies);
+        at most MAX_CLASS_DEPTH of them, and no ancestors past as many generations."""
         if key in self._mro:
             return self._mro[key]
         self._mro[key] = [key]  # guards against cyclic bases
-        order = [key]
-        for base in self.bases(key):
-            if base.kind == CLASS:
-                for owner in self.mro(base.ref):
-                    if owner not in order:
-                        order.append(owner)
-        self._mro[key] = order
-        return order
+        order = {key: None}
+        if depth < MAX_CLASS_DEPTH:
+            for base in self.bases(key):
+                if base.kind == CLASS:
+                    order.update(dict.fromkeys(self.mro(base.ref, depth + 1)))
+        self._mro[key] = list(order)[:MAX_CLASS_DEPTH]
+        return self._mro[key]
 
-    def kind(self, key: ClassKey) -> ClassKind:
+    def kind(self, key: ClassKey, depth: int = 0) -> ClassKind:
         if key in self._kinds:
             return self._kinds[key]
-        self._kinds[key] = PLAIN  # cyclic bases
+        self._kinds[key] = PLAIN  # cyclic bases, or too many generations
+        if depth >= MAX_CLASS_DEPTH:
+            return PLAIN
         found = PLAIN
         for base in self.bases(key):
             if base.kind == EXTERNAL:
@@ -79,7 +85,7 @@ class ComponentIndex:
                     if sdk is not None and sdk.kind != naming.PROVIDER:
                         found = ClassKind(sdk.kind, sdk.token)
             elif base.kind == CLASS:
-                found = self.kind(base.ref)
+                found = self.kind(base.ref, depth + 1)
             if found.kind is not None:
                 break
         self._kinds[key] = found
@@ -110,7 +116,13 @@ class ComponentIndex:
         return f"component:{dotted}.{key[1]}"
 
     def subclasses(self, key: ClassKey) -> list[ClassKey]:
-        return [other for other in self.classes if other != key and key in self.mro(other)]
+        if self._subclasses is None:  # one index for every class: asked per component, it was quadratic
+            self._subclasses = {}
+            for other in self.classes:
+                for owner in self.mro(other):
+                    if owner != other:
+                        self._subclasses.setdefault(owner, []).append(other)
+        return self._subclasses.get(key, [])
 
     def find_method(self, key: ClassKey, name: str, after: ClassKey | None = None) -> ClassKey | None:
         """The class whose ``name`` method ``key``'s instances run (``after``: for super())."""
