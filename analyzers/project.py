@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analyzers.extract.summary import FileSummary, ParseProblem
+from analyzers.extract.summary import ABORTED, FileSummary, ParseProblem
 from analyzers.findings import Finding
 from policypack.rules.base import Rule, Violation
 
@@ -30,13 +30,13 @@ if TYPE_CHECKING:
 # Bump when FileSummary (or anything it holds) changes shape, phase 1 extracts
 # differently, or the cache encoding (``analyzers.cache_codec``) changes: it is
 # part of the cache key.
-SUMMARY_FORMAT_VERSION = 7
+SUMMARY_FORMAT_VERSION = 8
 DEFAULT_PROJECT = "project"
 _NAME_LINE = re.compile(r"^name\s*:\s*(?P<name>[^#\s][^#]*?)\s*(?:#.*)?$")
 
 __all__ = [
     "SUMMARY_FORMAT_VERSION", "FileSummary", "analyze", "analyze_with_graph", "dump_summary", "load_summary",
-    "project_name", "resource_sites", "summarize_file",
+    "not_analyzed", "project_name", "resource_sites", "summarize_file",
 ]
 
 
@@ -63,6 +63,12 @@ def summarize_file(path: str, source: bytes) -> FileSummary:
     except Exception as error:  # a defect of the analyzer, not of the file: say so, don't crash the run
         return FileSummary(path, problems=(ParseProblem(
             1, 1, f"internal error while analyzing this file ({type(error).__name__}); please report it"),))
+
+
+def not_analyzed(path: str, reason: str) -> FileSummary:
+    """The summary of a file phase 1 gave up on (out of time, or it crashed its worker
+    process): ``analyze`` reports it as one SG000 reading ``reason``."""
+    return FileSummary(path, problems=(ParseProblem(1, 1, reason, ABORTED),))
 
 
 def project_name(directory: Path) -> str:
@@ -114,26 +120,28 @@ def analyze_with_graph(
     which fixes read to learn where the values behind a finding were written."""
     from analyzers.branch_paths import PathCheck
     from analyzers.extract.graph_builder import build
+    from analyzers.extract.limits import stack_room
     from analyzers.folding import fold
     from analyzers.static_rules import SourceContext, source_checks
     from policypack.rules import static_rules
 
     options = options or {}
-    project_graph = build(summaries, project, environment)
-    paths = PathCheck(project_graph.graph, {urn: node.site.condition for urn, node in project_graph.nodes.items()
-                                            if node.site is not None and node.site.condition})
-    context = SourceContext(summaries, project_graph)
-    source = source_checks()
     findings: list[Finding] = []
-    for rule in static_rules():
-        settings = options.get(rule.code, options.get(rule.name))
-        if rule.code in source:
-            findings.extend(source[rule.code](context))
-        elif rule.check is not None:
-            for violation in paths.keep(rule, settings, rule.run(project_graph.graph, settings)):
-                finding = to_finding(rule, violation)
-                if finding is not None:
-                    findings.append(_keyed_by_site(finding, project_graph.nodes.get(violation.resource.urn)))
+    with stack_room():  # evaluation recurses (boundedly) deeper than a caller may leave room for
+        project_graph = build(summaries, project, environment)
+        paths = PathCheck(project_graph.graph, {urn: node.site.condition for urn, node in project_graph.nodes.items()
+                                                if node.site is not None and node.site.condition})
+        context = SourceContext(summaries, project_graph)
+        source = source_checks()
+        for rule in static_rules():
+            settings = options.get(rule.code, options.get(rule.name))
+            if rule.code in source:
+                findings.extend(source[rule.code](context))
+            elif rule.check is not None:
+                for violation in paths.keep(rule, settings, rule.run(project_graph.graph, settings)):
+                    finding = to_finding(rule, violation)
+                    if finding is not None:
+                        findings.append(_keyed_by_site(finding, project_graph.nodes.get(violation.resource.urn)))
     return fold(findings), project_graph
 
 
@@ -159,9 +167,11 @@ def resource_sites(
     where it is, its type token and its logical name or name pattern; the CI gate's index for
     pointing runtime violations at source lines. ``environment`` as for :func:`analyze`."""
     from analyzers.extract.graph_builder import build
+    from analyzers.extract.limits import stack_room
     from analyzers.extract.resource_sites import resource_sites as sites_of
 
-    return sites_of(build(summaries, project, environment))
+    with stack_room():
+        return sites_of(build(summaries, project, environment))
 
 
 def to_finding(rule: Rule, violation: Violation) -> Finding | None:

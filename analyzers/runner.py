@@ -5,7 +5,8 @@ what it reads and what the user sees:
 
 1. discovery groups files by Pulumi project and marks the ones to report;
 2. each file's phase-1 summary comes from the cache or from
-   ``summarize_file`` (in worker processes when enough files need parsing);
+   ``summarize_file``, in watched worker processes (``workers``: a file that
+   takes too long or crashes its process becomes an SG000, the rest go on);
 3. ``analyze`` runs once per project on all its summaries;
 4. findings outside the reported files are dropped, then rule selection,
    ``per-file-ignores``, severity overrides and ``# noqa`` comments apply;
@@ -18,7 +19,6 @@ symlink discovery did not follow because it leaves the project is an SG002
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import gc
 import importlib
@@ -31,7 +31,7 @@ from types import ModuleType
 from typing import Any
 
 import policypack
-from analyzers import suppressions
+from analyzers import suppressions, workers
 from analyzers.cache import CacheRefused, SummaryCache, choose_directory, load_key
 from analyzers.cache_codec import dump_findings, load_findings
 from analyzers.config import Config
@@ -46,8 +46,9 @@ from policypack.rules.base import Severity
 TOOL_VERSION = policypack.__version__
 PARSE_ERROR_CODE = "SG000"
 ESCAPING_LINK_CODE = "SG002"
-# Below this many files to parse, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 48
+# Below this many files to parse, starting worker processes costs more than it saves
+# where they are whole new interpreters (no fork); forked ones are always used.
+PARALLEL_THRESHOLD = workers.SPAWN_THRESHOLD
 # Parsing is ~10k lines/s: a bigger .py file is generated data, not a program to review,
 # and reading it whole could exhaust memory.
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -102,6 +103,7 @@ class RunResult:
     parsed: int = 0  # files summarized in this run (cache misses)
     cache_hits: int = 0
     suppressed: int = 0
+    aborted: int = 0  # files phase 1 gave up on (out of time, or they crashed their worker)
     notes: list[str] = field(default_factory=list)  # warnings for the user (stderr), one line each
     suppressed_with_reason: int = 0
     refused_suppressions: dict[str, int] = field(default_factory=dict)  # why a noqa comment did not apply → count
@@ -210,19 +212,15 @@ def _summarize_all(
     front_end: ModuleType,
     pending: Sequence[tuple[str, bytes]],
     jobs: int | None,
-) -> list[Any]:
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(pending) < PARALLEL_THRESHOLD:
-        return [front_end.summarize_file(path, source) for path, source in pending]
-    paths = [path for path, _ in pending]
-    sources = [source for _, source in pending]
-    chunk = max(1, len(pending) // (workers * 4))
-    try:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(front_end.summarize_file, paths, sources, chunksize=chunk))
-    except (OSError, concurrent.futures.process.BrokenProcessPool):
-        # No processes here (a sandbox, a killed worker): the same work, serially.
-        return [front_end.summarize_file(path, source) for path, source in pending]
+) -> tuple[list[Any], set[int]]:
+    """The summaries of ``pending``, and the positions of those phase 1 gave up on
+    (out of time, or the file crashed its worker process): SG000s, never cached."""
+    processes = jobs if jobs is not None else (os.cpu_count() or 1)
+    summaries = workers.summarize_all(front_end.summarize_file, pending, processes)
+    aborted = {index for index, summary in enumerate(summaries) if isinstance(summary, workers.Aborted)}
+    for index in aborted:
+        summaries[index] = front_end.not_analyzed(pending[index][0], summaries[index].reason)
+    return summaries, aborted
 
 
 def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | None = None) -> RunResult:
@@ -400,6 +398,7 @@ def _project_findings(
             if on_summaries is not None:  # the findings are cached; the summaries are needed all the same
                 on_summaries(_summaries(front_end, cache, read, keys, jobs, RunResult([], [])))
             return stored
+    aborted_before = result.aborted
     summaries = _summaries(front_end, cache, read, keys, jobs, result)
     if on_summaries is not None:
         on_summaries(summaries)
@@ -407,7 +406,7 @@ def _project_findings(
         findings = list(front_end.analyze(summaries, options_by_code, environment=environment))
     else:
         findings = list(front_end.analyze(summaries, options_by_code))
-    if cache:
+    if cache and result.aborted == aborted_before:  # a file given up on may be read next time
         cache.put_project(project_key, dump_findings, findings)
     return findings
 
@@ -437,11 +436,13 @@ def _summaries(
             else:
                 pending.append((item.relative, item.source))
                 pending_keys.append(keys[index] if cache else "")
-    fresh = _summarize_all(front_end, pending, jobs)
+    fresh, aborted = _summarize_all(front_end, pending, jobs)
     result.parsed += len(fresh)
+    result.aborted += len(aborted)
     if cache:
-        for key, summary in zip(pending_keys, fresh, strict=True):
-            cache.put(key, front_end.dump_summary, summary)
+        for index, (key, summary) in enumerate(zip(pending_keys, fresh, strict=True)):
+            if index not in aborted:  # a timeout or a crash may not happen next time
+                cache.put(key, front_end.dump_summary, summary)
     return summaries + fresh
 
 

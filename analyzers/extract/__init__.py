@@ -2,7 +2,8 @@
 
 Phase 1 (per file, cacheable by content; ``phase1.summarize``):
 ``source`` decodes the bytes and lets CPython's parser judge the syntax
-(SG000) and bound the nesting libcst would crash on; ``cst_statements`` and
+(SG000); ``positions`` (or ``newer_syntax``, from tokens) measures the
+nesting so a file past ``limits`` never reaches libcst; ``cst_statements`` and
 ``cst_expressions`` walk the libcst tree once, turning statements into the
 symbolic expressions of ``ir`` with names tied to their scope (``flow``
 handles branches); ``positions`` takes the spans findings point at from the

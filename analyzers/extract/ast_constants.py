@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from analyzers.extract import flow, ir
+from analyzers.extract.limits import MAX_NESTING, TooDeep
 from analyzers.extract.summary import ClassInfo, FileSummary, Span
 
 _BINARY = {
@@ -36,6 +37,7 @@ class _ModuleConstants:
         self.scope = flow.Scope(flow.MODULE, "")
         self.star_imports: list[ir.Expr] = []
         self.classes: dict[str, ClassInfo] = {}
+        self._depth = 0  # of the expression, or the block, being walked
         self._exprs: dict[type, Callable[[Any], ir.Expr]] = {
             ast.Constant: lambda n: ir.Lit(n.value),
             ast.Name: lambda n: self.scope.env.get(n.id, ir.Global(n.id)),
@@ -65,7 +67,13 @@ class _ModuleConstants:
 
     def expr(self, node: ast.AST) -> ir.Expr:
         handler = self._exprs.get(type(node))
-        return handler(node) if handler is not None else ir.Opaque(resolved=False)
+        if handler is None or self._depth >= MAX_NESTING:  # deeper parts stay unknown
+            return ir.Opaque(resolved=False)
+        self._depth += 1
+        try:
+            return handler(node)
+        finally:
+            self._depth -= 1
 
     def _joined(self, node: ast.JoinedStr) -> ir.Expr:
         parts: list[str | ir.FormatPart] = []
@@ -139,6 +147,15 @@ class _ModuleConstants:
             self._compound(node)
 
     def _compound(self, node: Any) -> None:
+        if self._depth >= MAX_NESTING:  # a long elif chain nests as deep
+            raise TooDeep(f"more than {MAX_NESTING} nested blocks")
+        self._depth += 1
+        try:
+            self._branches(node)
+        finally:
+            self._depth -= 1
+
+    def _branches(self, node: Any) -> None:
         scope = self.scope
         if isinstance(node, ast.If):
             self.expr(node.test)
@@ -184,8 +201,8 @@ def summarize_constants(path: str, tree: ast.Module) -> FileSummary:
     walker = _ModuleConstants()
     try:
         walker.statements(tree.body)
-    except RecursionError:
-        return FileSummary(path)  # too deep to evaluate: its names stay unknown
+    except TooDeep:
+        return FileSummary(path)  # too deep to follow: its names stay unknown
     return FileSummary(
         path=path,
         bindings=tuple(walker.bindings),

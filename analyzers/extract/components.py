@@ -26,6 +26,9 @@ class ClassKind:
 
 
 PLAIN = ClassKind(None)
+# Generations of project base classes followed (a recursion per generation); real
+# hierarchies have a handful, a generated chain of thousands would overflow the stack.
+MAX_CLASS_DEPTH = 64
 
 
 class ComponentIndex:
@@ -47,24 +50,26 @@ class ComponentIndex:
                 self.ev.eval(base, module, self.ev.root) for base in info.bases]
         return self._bases[key]
 
-    def mro(self, key: ClassKey) -> list[ClassKey]:
-        """Project classes in lookup order (depth-first, like Python for simple hierarchies)."""
+    def mro(self, key: ClassKey, depth: int = 0) -> list[ClassKey]:
+        """Project classes in lookup order (depth-first, like Python for simple hierarchies);
+        at most MAX_CLASS_DEPTH of them, and no ancestors past as many generations."""
         if key in self._mro:
             return self._mro[key]
         self._mro[key] = [key]  # guards against cyclic bases
-        order = [key]
-        for base in self.bases(key):
-            if base.kind == CLASS:
-                for owner in self.mro(base.ref):
-                    if owner not in order:
-                        order.append(owner)
-        self._mro[key] = order
-        return order
+        order = {key: None}
+        if depth < MAX_CLASS_DEPTH:
+            for base in self.bases(key):
+                if base.kind == CLASS:
+                    order.update(dict.fromkeys(self.mro(base.ref, depth + 1)))
+        self._mro[key] = list(order)[:MAX_CLASS_DEPTH]
+        return self._mro[key]
 
-    def kind(self, key: ClassKey) -> ClassKind:
+    def kind(self, key: ClassKey, depth: int = 0) -> ClassKind:
         if key in self._kinds:
             return self._kinds[key]
-        self._kinds[key] = PLAIN  # cyclic bases
+        self._kinds[key] = PLAIN  # cyclic bases, or too many generations
+        if depth >= MAX_CLASS_DEPTH:
+            return PLAIN
         found = PLAIN
         for base in self.bases(key):
             if base.kind == EXTERNAL:
@@ -80,7 +85,7 @@ class ComponentIndex:
                     if sdk is not None and sdk.kind != naming.PROVIDER:
                         found = ClassKind(sdk.kind, sdk.token)
             elif base.kind == CLASS:
-                found = self.kind(base.ref)
+                found = self.kind(base.ref, depth + 1)
             if found.kind is not None:
                 break
         self._kinds[key] = found
@@ -111,15 +116,12 @@ class ComponentIndex:
         return f"component:{dotted}.{key[1]}"
 
     def subclasses(self, key: ClassKey) -> list[ClassKey]:
-        """Project classes that inherit from ``key`` (an index built once: asking per
-        component by scanning every class would be quadratic)."""
-        if self._subclasses is None:
-            index: dict[ClassKey, list[ClassKey]] = {}
+        if self._subclasses is None:  # one index for every class: asked per component, it was quadratic
+            self._subclasses = {}
             for other in self.classes:
                 for owner in self.mro(other):
                     if owner != other:
-                        index.setdefault(owner, []).append(other)
-            self._subclasses = index
+                        self._subclasses.setdefault(owner, []).append(other)
         return self._subclasses.get(key, [])
 
     def find_method(self, key: ClassKey, name: str, after: ClassKey | None = None) -> ClassKey | None:

@@ -9,6 +9,7 @@ from typing import Any
 import libcst as cst
 
 from analyzers.extract import flow, ir
+from analyzers.extract.limits import MAX_NESTING, TooDeep
 from analyzers.extract.naming import is_class_name
 from analyzers.extract.summary import SUPER_PREFIX
 
@@ -27,6 +28,9 @@ _COMPARE = {
     cst.Is: "is", cst.IsNot: "is not",
 }
 _LITERAL_NAMES = {"True": True, "False": False, "None": None}
+# Recursion bound of the walk itself. The nesting pre-check (``limits``) keeps the
+# libcst tree of a file within about MAX_NESTING; this only stops what it could miss.
+MAX_WALK_DEPTH = 2 * MAX_NESTING
 
 
 def dotted_name(node: cst.BaseExpression) -> str | None:
@@ -66,6 +70,10 @@ class ExpressionConverter:
         self.path_guards: list[ir.Guard] = []
         self.call_occurrences: dict[str, int] = {}
         self.type_tokens: dict[str, list[ir.Expr]] = {}
+        self._depth = 0  # of the expression being converted
+        # The most adjacent string literals met in one expression: libcst nests
+        # them, which the ast-based nesting pre-check cannot see.
+        self.longest_concatenation = 0
         self._handlers: dict[type, Callable[[Any], ir.Expr]] = {
             cst.Name: self._name,
             cst.Attribute: self._attribute,
@@ -186,10 +194,14 @@ class ExpressionConverter:
     def expr(self, node: cst.BaseExpression | None) -> ir.Expr:
         if node is None:
             return ir.Lit(None)
+        if self._depth >= MAX_WALK_DEPTH:  # the nesting pre-check keeps real files far below
+            raise TooDeep(f"more than {MAX_WALK_DEPTH} levels of nesting in libcst's tree")
         handler = self._handlers.get(type(node))
-        if handler is None:
-            return self._unknown_node(node)
-        return handler(node)
+        self._depth += 1
+        try:
+            return handler(node) if handler is not None else self._unknown_node(node)
+        finally:
+            self._depth -= 1
 
     def _unknown_node(self, node: cst.CSTNode) -> ir.Expr:
         # Still visit sub-expressions so calls inside are recorded and counted.
@@ -228,7 +240,32 @@ class ExpressionConverter:
             return ir.Opaque(resolved=True)
 
     def _concatenated_string(self, node: cst.ConcatenatedString) -> ir.Expr:
-        return ir.BinOp("+", self.expr(node.left), self.expr(node.right))
+        # "a" "b" "c" nests to the right in libcst: a long one (an embedded document)
+        # is flattened here without recursion, into one f-string or one literal.
+        pieces: list[cst.BaseExpression] = []
+        current: cst.BaseExpression = node
+        while isinstance(current, cst.ConcatenatedString):
+            pieces.append(current.left)
+            current = current.right
+        pieces.append(current)
+        self.longest_concatenation = max(self.longest_concatenation, len(pieces))
+        parts: list[str | ir.FormatPart] = []
+        literal: list[ir.Lit] = []
+        for piece in pieces:
+            value = self.expr(piece)
+            if isinstance(value, ir.Lit) and isinstance(value.value, str | bytes):
+                literal.append(value)
+                parts.append(value.value if isinstance(value.value, str) else ir.FormatPart(value, None, None))
+            elif isinstance(value, ir.FStr):
+                parts.extend(value.parts)
+            else:
+                parts.append(ir.FormatPart(value, None, None))
+        if len(literal) == len(pieces):
+            try:
+                return ir.Lit(literal[0].value[:0].join(lit.value for lit in literal))
+            except TypeError:  # str and bytes mixed: a TypeError at run time
+                return ir.Opaque(resolved=True)
+        return ir.FStr(tuple(parts))
 
     def _formatted_string(self, node: cst.FormattedString) -> ir.Expr:
         quote = node.start[len(node.prefix):]

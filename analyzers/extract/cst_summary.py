@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from analyzers.extract.cst_statements import StatementWalker
+from analyzers.extract.limits import MAX_NESTING, TooDeep
 from analyzers.extract.positions import AstSpans, cst_spans
 from analyzers.extract.summary import CallSite, ClassInfo, FileSummary, ParseProblem, Span
 
@@ -68,6 +69,8 @@ def _spans(module: cst.Module, walker: StatementWalker, spans: AstSpans) -> tupl
             [spans.call(p.dotted, p.occurrence) for p in walker.pending_calls],
             [spans.class_name(b.name, b.occurrence) for b in walker.classes.values()],
         )
+    if walker.longest_concatenation > MAX_NESTING:  # libcst's code generation would recurse that deep
+        raise TooDeep(f"more than {MAX_NESTING} adjacent string literals in one expression")
     nodes = [p.node for p in walker.pending_calls] + [b.node.name for b in walker.classes.values()]
     found = cst_spans(module, nodes)
     return found[: len(walker.pending_calls)], found[len(walker.pending_calls):]

@@ -38,6 +38,7 @@ from analyzers.extract.values import (
     ClassKey,
     Val,
     data,
+    reset_meter,
 )
 from analyzers.providers import ProviderKnowledge
 from policypack.graph import UNKNOWN
@@ -51,6 +52,7 @@ _BUILTINS = frozenset(dir(builtins))
 
 class Evaluator(Runs, Calls, Operators):
     def __init__(self, summaries: Sequence[FileSummary], providers: ProviderKnowledge | None = None) -> None:
+        reset_meter()  # one project's values at a time
         self.modules: dict[str, FileSummary] = {s.path: s for s in summaries}
         self.providers = providers if providers is not None else ProviderKnowledge()
         self.index = ModuleIndex(self.modules)

@@ -15,7 +15,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from analyzers.extract.ir import Alternatives, Expr
+from analyzers.extract.ir import (
+    Alternatives,
+    Binding,
+    ClassRef,
+    Expr,
+    FunctionRef,
+    Global,
+    ImportFrom,
+    ImportModule,
+    Lit,
+    Opaque,
+    Param,
+    SelfRef,
+)
 from analyzers.extract.summary import ReturnPath
 
 MODULE = "module"
@@ -96,19 +109,26 @@ class Scope:
 
 
 MISSING: Any = object()  # a name not bound on some path
+MAX_ALTERNATIVES = 64
+_NAMES = (Binding, Global, Param, SelfRef, ImportModule, ImportFrom, ClassRef, FunctionRef, Lit)
 
 
 def join_values(values: Iterable[Any]) -> Any:
     """One value, or Alternatives of the distinct ones (unbound paths are ignored:
-    a later use on them would fail at run time anyway)."""
-    options: list[Expr] = []
+    a later use on them would fail at run time anyway). Past MAX_ALTERNATIVES
+    they become one unknown value that still holds their references, which later
+    joins do not unpack: a long ``if``/``elif`` chain costs linear time and space."""
+    options: dict[Any, Expr] = {}
     for value in values:
         if value is MISSING:
             continue
-        candidates = value.options if isinstance(value, Alternatives) else (value,)
-        for candidate in candidates:
-            if candidate not in options:
-                options.append(candidate)
+        for candidate in value.options if isinstance(value, Alternatives) else (value,):
+            # names compare by value; anything bigger by identity (hashing it would walk it)
+            options.setdefault(candidate if isinstance(candidate, _NAMES) else id(candidate), candidate)
     if not options:
         return MISSING
-    return options[0] if len(options) == 1 else Alternatives(tuple(options))
+    if len(options) > MAX_ALTERNATIVES:
+        return Opaque(tuple(options.values()), resolved=False)
+    if len(options) == 1:
+        return next(iter(options.values()))
+    return Alternatives(tuple(options.values()))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import ast
 
 from analyzers.extract.ast_constants import summarize_constants
-from analyzers.extract.newer_syntax import parses_as_newer_python
+from analyzers.extract.limits import MAX_NESTING, TooDeep, stack_room, too_deep_message
+from analyzers.extract.newer_syntax import nesting_in_tokens, parses_as_newer_python
 from analyzers.extract.positions import AstSpans
-from analyzers.extract.source import MAX_BOOLEAN_OPERANDS, check_syntax, decode, split_lines
-from analyzers.extract.summary import FileSummary, ParseProblem
+from analyzers.extract.source import check_syntax, decode, split_lines
+from analyzers.extract.summary import LIMIT, FileSummary, ParseProblem
 
 # A file that never mentions pulumi creates no resources itself, except a
 # program's entry point, which may only call into the project's modules.
@@ -21,37 +22,45 @@ def summarize(path: str, source: bytes) -> FileSummary:
     if problem is not None or text is None:
         return FileSummary(path, problems=(problem,) if problem else ())
     tree, problem = check_syntax(text)
-    if problem is not None or tree is None:
-        if parses_as_newer_python(text):
-            # valid for a newer interpreter: libcst reads it (spans from libcst, no ast tree);
-            # a file without pulumi only lends constants, which are then not seen
-            if PULUMI_MARKER in text or path.rsplit("/", 1)[-1] == ENTRY_POINT:
-                return _summarize_with_libcst(path, text)
-            return FileSummary(path)
-        return FileSummary(path, problems=(problem,) if problem else ())
-    if PULUMI_MARKER not in text and path.rsplit("/", 1)[-1] != ENTRY_POINT:
-        return summarize_constants(path, tree)
-    try:
+    with stack_room():
+        if problem is not None or tree is None:
+            return _not_valid_for_this_python(path, text, problem)
+        if PULUMI_MARKER not in text and path.rsplit("/", 1)[-1] != ENTRY_POINT:
+            return summarize_constants(path, tree)
         spans = AstSpans(tree, split_lines(text))
-    except RecursionError:
-        return FileSummary(path, problems=(ParseProblem(1, 1, "expressions are nested too deeply to analyze"),))
-    operands, line, column = spans.longest_boolean
-    if operands > MAX_BOOLEAN_OPERANDS:
-        return FileSummary(path, problems=(ParseProblem(
-            line, column, f"a boolean expression with {operands} operands is too long to analyze"),))
+        too_deep = spans.too_deep_at()
+        if too_deep is not None:
+            return _too_deep(path, *too_deep)
+        return _walked(path, text, spans)
+
+
+def _not_valid_for_this_python(path: str, text: str, problem: ParseProblem | None) -> FileSummary:
+    if problem is not None and problem.kind == LIMIT:
+        return FileSummary(path, problems=(problem,))
+    try:
+        too_deep = nesting_in_tokens(text, MAX_NESTING)
+    except ValueError:  # not even Python's tokens: CPython's verdict stands
+        return FileSummary(path, problems=(problem,) if problem else ())
+    if too_deep is not None:
+        return _too_deep(path, *too_deep)
+    if parses_as_newer_python(text):
+        # valid for a newer interpreter: libcst reads it (spans from libcst, no ast tree);
+        # a file without pulumi only lends constants, which are then not seen
+        if PULUMI_MARKER in text or path.rsplit("/", 1)[-1] == ENTRY_POINT:
+            no_tree = AstSpans(ast.Module(body=[], type_ignores=[]), ())  # no ast spans: libcst's are used
+            return _walked(path, text, no_tree)
+        return FileSummary(path)
+    return FileSummary(path, problems=(problem,) if problem else ())
+
+
+def _walked(path: str, text: str, spans: AstSpans) -> FileSummary:
     from analyzers.extract.cst_summary import summarize_pulumi_file  # imports libcst
 
     try:
         return summarize_pulumi_file(path, text, spans)
-    except RecursionError:
-        return FileSummary(path, problems=(ParseProblem(1, 1, "expressions are nested too deeply to analyze"),))
+    except TooDeep as error:  # deeper in libcst's tree than the pre-check could see
+        return FileSummary(path, problems=(ParseProblem(1, 1, str(error), LIMIT),))
 
 
-def _summarize_with_libcst(path: str, text: str) -> FileSummary:
-    from analyzers.extract.cst_summary import summarize_pulumi_file  # imports libcst
-
-    no_tree = AstSpans(ast.Module(body=[], type_ignores=[]), ())  # no ast spans: libcst's are used
-    try:
-        return summarize_pulumi_file(path, text, no_tree)
-    except RecursionError:
-        return FileSummary(path, problems=(ParseProblem(1, 1, "expressions are nested too deeply to analyze"),))
+def _too_deep(path: str, depth: int, line: int, column: int) -> FileSummary:
+    return FileSummary(path, problems=(ParseProblem(line, column, too_deep_message(depth, line, column), LIMIT),))

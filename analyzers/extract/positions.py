@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
+from analyzers.extract.limits import MAX_NESTING, MAX_OPERAND_NESTING
 from analyzers.extract.summary import Span
 
 
@@ -28,41 +29,50 @@ def _dotted(node: ast.expr) -> str | None:
     return ".".join(reversed(parts))
 
 
-_LEAVES = (ast.Constant, ast.Name, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop,
-           ast.alias, ast.Pass, ast.Break, ast.Continue)
+_MARKERS = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+_LEAVES = (ast.Constant, ast.Name, *_MARKERS, ast.alias, ast.Pass, ast.Break, ast.Continue)
 
 
-def _walk(tree: ast.AST) -> list[ast.AST]:
+def _walk(tree: ast.AST) -> tuple[list[ast.AST], tuple[int, int, int] | None]:
     """Every node worth looking at, without descending into leaves (about twice
-    as fast as ``ast.walk``, which also visits each Name's Load context)."""
+    as fast as ``ast.walk``, which also visits each Name's Load context), and
+    the first place nested too deeply (depth, line, column), where the walk
+    stops: see ``limits`` for how nesting is counted."""
     found: list[ast.AST] = []
-    pending = [tree]
+    # node, its depth, its depth with each and/or operand counted, line, column
+    pending: list[tuple[ast.AST, int, int, int, int]] = [(tree, 0, 0, 1, 0)]
     while pending:
-        node = pending.pop()
+        node, depth, operands, line, column = pending.pop()
+        line = getattr(node, "lineno", line)
+        column = getattr(node, "col_offset", column)
         found.append(node)
+        inner = depth + 1
+        # libcst nests ``a and b and c`` one level per operand
+        inner_operands = operands + (len(node.values) if isinstance(node, ast.BoolOp) else 1)
         for name in node._fields:
             value = getattr(node, name, None)
-            if isinstance(value, list):
-                pending.extend(item for item in value if isinstance(item, ast.AST) and not isinstance(item, _LEAVES))
-            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
-                pending.append(value)
-    return found
+            for item in value if isinstance(value, list) else (value,):
+                if not isinstance(item, ast.AST) or isinstance(item, _MARKERS):
+                    continue
+                if inner > MAX_NESTING or inner_operands > MAX_OPERAND_NESTING:
+                    where = (getattr(item, "lineno", line), getattr(item, "col_offset", column))
+                    return found, (inner if inner > MAX_NESTING else inner_operands, *where)
+                if not isinstance(item, _LEAVES):
+                    pending.append((item, inner, inner_operands, line, column))
+    return found, None
 
 
 class AstSpans:
-    """Spans of calls (grouped by dotted callee) and class names, from an ast tree."""
+    """Spans of calls (grouped by dotted callee) and class names, from an ast tree,
+    and where it nests too deeply for libcst (``too_deep``: depth, line, column)."""
 
     def __init__(self, tree: ast.AST, lines: Sequence[str]) -> None:
         self._lines = lines
         calls: dict[str, list[ast.Call]] = {}
         classes: dict[str, list[ast.ClassDef]] = {}
-        # The longest and/or chain (libcst nests those; see source.MAX_BOOLEAN_OPERANDS).
-        self.longest_boolean: tuple[int, int, int] = (0, 1, 1)  # operands, line, column
-        for node in _walk(tree):
-            if isinstance(node, ast.BoolOp):
-                if len(node.values) > self.longest_boolean[0]:
-                    self.longest_boolean = (len(node.values), node.lineno, node.col_offset + 1)
-            elif isinstance(node, ast.Call):
+        nodes, self.too_deep = _walk(tree)
+        for node in nodes:
+            if isinstance(node, ast.Call):
                 dotted = _dotted(node.func)
                 if dotted is not None:
                     calls.setdefault(dotted, []).append(node)
@@ -72,6 +82,13 @@ class AstSpans:
             group.sort(key=lambda n: (n.lineno, n.col_offset))
         self._calls = calls
         self._classes = classes
+
+    def too_deep_at(self) -> tuple[int, int, int] | None:
+        """Where the tree first nests deeper than the limit: (depth, line, 1-based column)."""
+        if self.too_deep is None:
+            return None
+        depth, line, offset = self.too_deep
+        return depth, line, self._column(line, offset) + 1
 
     def call_count(self, dotted: str) -> int:
         return len(self._calls.get(dotted, ()))

@@ -1,12 +1,11 @@
 """Decoding a file and deciding whether it can be parsed at all (SG000).
 
 Every file goes through CPython's own parser (``ast``) first: it is an order
-of magnitude faster than libcst, gives CPython's error messages and
-positions, and bounds nesting depth. That bound matters: libcst's native
-parser overflows the C stack (a segfault, not an exception) on a few
-thousand nested operators, which ``ast`` rejects with a RecursionError long
-before; the one shape ``ast`` accepts flat but libcst nests (``a and b and
-...``) is bounded here explicitly.
+of magnitude faster than libcst and gives CPython's error messages and
+positions. Its tree is then measured (``positions.AstSpans``) so a file
+nested deeper than ``limits.MAX_NESTING`` never reaches libcst, whose native
+parser is slow on deep nesting and crashes the process on very deep nesting.
+A file too deep for ``ast`` itself (a RecursionError) is refused the same way.
 """
 
 from __future__ import annotations
@@ -17,11 +16,8 @@ import re
 import tokenize
 import warnings
 
-from analyzers.extract.summary import ParseProblem
+from analyzers.extract.summary import LIMIT, ParseProblem
 
-# libcst nests each ``and``/``or`` operand one level deeper; beyond a few
-# thousand its parser crashes the process (checked on the ast tree by positions.AstSpans).
-MAX_BOOLEAN_OPERANDS = 500
 _NEWLINES = re.compile(r"\r\n|\r|\n")
 
 
@@ -62,8 +58,8 @@ def check_syntax(text: str) -> tuple[ast.Module | None, ParseProblem | None]:
         line = error.lineno or 1
         column = error.offset or 1
         return None, ParseProblem(line, max(column, 1), error.msg or "invalid syntax")
-    except (RecursionError, MemoryError):
-        return None, ParseProblem(1, 1, "expressions are nested too deeply to parse")
+    except (RecursionError, MemoryError):  # CPython's parser gives up on deep nesting
+        return None, ParseProblem(1, 1, "deeper than Python's own parser accepts", LIMIT)
     except ValueError as error:  # e.g. surrogates that cannot be encoded
         return None, ParseProblem(1, 1, str(error) or "invalid source")
     return tree, None

@@ -21,6 +21,12 @@ class Span:
     end_column: int
 
 
+# Why a file was not analysed (ParseProblem.kind): it is not valid Python; it goes
+# past an analysis limit (``limits.MAX_NESTING``); or phase 1 gave up on it (out of
+# time, or its worker process crashed), which depends on the machine: never cached.
+SYNTAX, LIMIT, ABORTED = "syntax", "limit", "aborted"
+
+
 @dataclass(frozen=True)
 class ParseProblem:
     """Why a file could not be analysed (an SG000 finding)."""
@@ -28,6 +34,7 @@ class ParseProblem:
     line: int
     column: int
     message: str
+    kind: str = SYNTAX
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ call into project code), so its references may be incomplete.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
 from policypack.graph import UNKNOWN
@@ -35,6 +35,14 @@ MAP = "map"  # a dict with known keys: data = the plain dict, ref = ((key, Val),
 ClassKey = tuple[str, str]  # (module path, class qualname)
 NamePattern = tuple[str | None, ...]  # literal parts and None wildcards: ("x",) is exactly "x"
 
+# The largest plain value the analyzer builds, counted as a tree (a container or an
+# item is 1, a string 1 per 64 characters), and its deepest nesting. Sharing makes
+# a tree exponentially larger than the program: ``x = [x, x]`` thirty times is a
+# billion items to compare, hash or serialize. Past either bound a value is unknown.
+MAX_DATA_SIZE = 100_000
+MAX_DATA_DEPTH = 100
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
 
 @dataclass(frozen=True)
 class Val:
@@ -48,6 +56,9 @@ class Val:
     # For an unknown string built from parts (f-string, +): the known parts, None for
     # each unknown one. Resource names become patterns ("*-vpc") a runtime URN can match.
     pattern: NamePattern | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, Val) and _same(self, other))
 
     @property
     def known(self) -> bool:
@@ -73,8 +84,117 @@ NEVER = Val(DATA, UNKNOWN, "never", frozenset(), True)
 Literal = tuple[tuple[int, str, Any], bool]
 
 
+class _DataMeter:
+    """Tree size and depth of plain values, measured once per container object (by
+    identity, the object kept alive), so a value built by sharing costs its DAG, not
+    its tree. One meter per project (``reset_meter``)."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[Any, int, int]] = {}  # id → (container, size, depth)
+        self._args: dict[int, tuple[Val, Val]] = {}  # id of an ARGS value → (it, its plain value)
+
+    def args_data(self, val: Val) -> Val:
+        """``as_data`` of an SDK input type, once per object: args nest args, often shared."""
+        known = self._args.get(id(val))
+        if known is not None:
+            return known[1]
+        from analyzers.extract.naming import camel_case
+
+        entries = dict(val.ref or ())
+        converted = {camel_case(key): as_data(item) for key, item in entries.items()}
+        result = {key: item.data for key, item in converted.items()}
+        plain = data(result, [val, *converted.values()])
+        self._args[id(val)] = (val, plain)
+        return plain
+
+    def too_big(self, value: Any) -> bool:
+        if not isinstance(value, _CONTAINERS):
+            return False
+        size, depth = self._measure(value)
+        return size > MAX_DATA_SIZE or depth > MAX_DATA_DEPTH
+
+    def _measure(self, root: Any) -> tuple[int, int]:
+        known = self._known
+        open_: set[int] = set()
+        pending: list[Any] = [root]
+        while pending:  # post-order without recursion: a container once its children are known
+            node = pending[-1]
+            if id(node) in known:
+                pending.pop()
+                continue
+            children = [c for c in _children(node) if isinstance(c, _CONTAINERS) and id(c) not in known]
+            if children and id(node) not in open_:
+                open_.add(id(node))
+                pending.extend(c for c in children if id(c) not in open_)  # a cycle: counted as huge below
+                continue
+            pending.pop()
+            size, depth = 1, 0
+            for child in _children(node):
+                if isinstance(child, _CONTAINERS):
+                    entry = known.get(id(child))
+                    child_size, child_depth = (entry[1], entry[2]) if entry else (MAX_DATA_SIZE + 1, 0)
+                else:
+                    child_size, child_depth = (1 + len(child) // 64 if isinstance(child, str | bytes) else 1), -1
+                size = min(size + child_size, MAX_DATA_SIZE + 1)
+                depth = max(depth, child_depth + 1)
+            known[id(node)] = (node, size, depth)
+        _, size, depth = known[id(root)]
+        return size, depth
+
+
+def _same(first: Val, second: Val) -> bool:
+    """Structural equality of two values, each pair of objects compared once: values
+    nest other values (args in args), often shared, and compared as trees a chain of
+    them costs 2**n (``a = Args(x=a, y=a)``, then ``a if c else b``)."""
+    seen: set[tuple[int, int]] = set()
+    pending: list[tuple[Any, Any]] = [(first, second)]
+    while pending:
+        a, b = pending.pop()
+        if a is b or (id(a), id(b)) in seen:
+            continue
+        seen.add((id(a), id(b)))
+        if isinstance(a, Val | tuple | list | dict) and type(a) is not type(b):
+            return False
+        if isinstance(a, Val):
+            if (a.kind, a.deps, a.unresolved, a.secret, a.param) != (b.kind, b.deps, b.unresolved, b.secret, b.param):
+                return False
+            pending.append((a.data, b.data))
+            pending.append((a.ref, b.ref))
+        elif isinstance(a, tuple | list):
+            if len(a) != len(b):
+                return False
+            pending.extend(zip(a, b, strict=True))
+        elif isinstance(a, dict):
+            if a.keys() != b.keys():
+                return False
+            pending.extend((a[key], b[key]) for key in a)
+        elif is_dataclass(a) and not isinstance(a, type) and type(a) is type(b):
+            pending.extend((getattr(a, f.name), getattr(b, f.name)) for f in fields(a))
+        elif a != b:
+            return False
+    return True
+
+
+def _children(container: Any) -> Iterable[Any]:
+    if isinstance(container, dict):
+        return [*container.keys(), *container.values()]
+    return container
+
+
+_meter = _DataMeter()
+
+
+def reset_meter() -> None:
+    """Forget measured values (a new project's evaluation starts)."""
+    global _meter
+    _meter = _DataMeter()
+
+
 def data(value: Any, parts: Iterable[Val] = ()) -> Val:
-    """A plain value whose references/flags are those of ``parts``."""
+    """A plain value whose references/flags are those of ``parts`` (unknown when it is
+    too big to handle: see MAX_DATA_SIZE)."""
+    if _meter.too_big(value):
+        value = UNKNOWN
     deps: frozenset[str] = frozenset()
     unresolved = secret = False
     for part in parts:
@@ -119,12 +239,7 @@ def as_data(val: Val) -> Val:
     if val.kind in (SEQ, MAP):
         return Val(DATA, val.data, None, val.deps, val.unresolved, val.secret)
     if val.kind == ARGS:
-        from analyzers.extract.naming import camel_case
-
-        entries = dict(val.ref or ())
-        converted = {camel_case(key): as_data(item) for key, item in entries.items()}
-        result = {key: item.data for key, item in converted.items()}
-        return data(result, [val, *converted.values()])
+        return _meter.args_data(val)
     return Val(DATA, UNKNOWN, None, val.deps, val.unresolved, val.secret)
 
 
@@ -139,6 +254,8 @@ def sequence(items: Iterable[Val], kind: str = "list") -> Val:
         except TypeError:
             value = UNKNOWN
     merged = data(value, items)
+    if _meter.too_big(value):
+        return merged
     return Val(SEQ, value, items, merged.deps, merged.unresolved, merged.secret)
 
 
@@ -146,6 +263,8 @@ def mapping(entries: Iterable[tuple[Any, Val]]) -> Val:
     entries = tuple(entries)
     value = {key: as_data(item).data for key, item in entries}
     merged = data(value, [item for _, item in entries])
+    if _meter.too_big(value):
+        return merged
     return Val(MAP, value, entries, merged.deps, merged.unresolved, merged.secret)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from analyzers.extract.summary import ABORTED, LIMIT, ParseProblem
 from analyzers.findings import Finding
 from analyzers.static_rules import SourceContext
 from policypack.rules.sg000_parse_error import RULE
@@ -21,7 +22,15 @@ def findings(context: SourceContext) -> Iterator[Finding]:
                 column=problem.column,
                 end_line=problem.line,
                 end_column=problem.column,
-                message=f"[{RULE.code}] Cannot parse this file: {problem.message} "
-                        f"(line {problem.line}, column {problem.column}); it was not analyzed.",
+                message=f"[{RULE.code}] {_text(problem)}; it was not analyzed.",
                 subject=f"line {problem.line}",
             )
+
+
+def _text(problem: ParseProblem) -> str:
+    """A syntax error reads differently from an analysis limit: the file may be valid Python."""
+    if problem.kind == LIMIT:
+        return f"This file is too deeply nested to analyze ({problem.message})"
+    if problem.kind == ABORTED:
+        return problem.message
+    return f"Cannot parse this file: {problem.message} (line {problem.line}, column {problem.column})"

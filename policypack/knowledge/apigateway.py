@@ -51,11 +51,14 @@ _OPENAPI_AUTHORIZER = "x-amazon-apigateway-authorizer"
 # Authorizer types that call no Lambda function (Cognito user pools, JWT issuers).
 _NON_LAMBDA_AUTHORIZERS = frozenset({"cognito_user_pools", "jwt"})
 # ``uri:`` (and ``authorizerUri:``) lines of a YAML OpenAPI document holding a Lambda invoke ARN.
+# Blanks are ``[ \t]``, not ``\s``: ``^\s*`` would run over every following empty line
+# from every line start, quadratic in a body of blank lines.
 _YAML_URI = re.compile(
-    r"""^\s*(?:uri|authorizerUri)\s*:\s*["']?(?P<uri>arn:[^:\s"']+:apigateway:[^:\s"']*:lambda:path/\S+?invocations)["']?\s*$""",
+    r"""^[ \t]*(?:uri|authorizerUri)[ \t]*:[ \t]*["']?"""
+    r"""(?P<uri>arn:[^:\s"']+:apigateway:[^:\s"']*:lambda:path/\S+?invocations)["']?[ \t]*\r?$""",
     re.MULTILINE,
 )
-_YAML_CREDENTIALS = re.compile(r"^\s*(?:credentials|authorizerCredentials)\s*:", re.MULTILINE)
+_YAML_CREDENTIALS = re.compile(r"^[ \t]*(?:credentials|authorizerCredentials)[ \t]*:", re.MULTILINE)
 
 
 # ---------------------------------------------------------------- ARNs and ids
@@ -301,7 +304,7 @@ def _body_lambda_uris(body: str) -> Iterator[tuple[str, bool]]:
     """Lambda integration uris of an OpenAPI body in JSON, or best effort for YAML."""
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack allows
         document = None
     if isinstance(document, dict):
         yield from _openapi_lambda_uris(document)

@@ -17,8 +17,11 @@ FIXTURES = REPO / "tests" / "fixtures"
 SCHEMA = json.loads((FIXTURES / "schemas" / "stackguard-lint.schema.json").read_text())
 
 # Runs the CLI and reports, on stderr's last line, which heavy modules the process imported.
+# Without fork (and with few files) files are summarized in-process, so it sees every import.
 _PROBE = """
+import multiprocessing
 import sys
+multiprocessing.get_all_start_methods = lambda: ["spawn"]
 from analyzers.cli import main
 code = main(sys.argv[1:])
 heavy = sorted(m for m in ("libcst", "pulumi", "pulumi_policy", "pulumi_aws") if m in sys.modules)

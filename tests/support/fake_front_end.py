@@ -5,12 +5,14 @@ It honours the front end's contract (summaries that are a pure function of
 ``analyze`` links them and returns Findings) with a trivial "analysis": a line
 containing ``FAULT SGxxx`` is a finding of that rule spanning that line and,
 with ``FAULT SGxxx+N``, the N lines after it. A file holding ``import
-nothing(`` is a parse error (SG000). It counts its calls so tests can prove
-what the runner did (or did not) ask for.
+nothing(`` is a parse error (SG000); ``not_analyzed`` gives a file an SG000
+with the runner's reason. It counts its calls so tests can prove what the
+runner did (or did not) ask for.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +26,26 @@ from policypack.rules.base import Severity
 
 SUMMARY_FORMAT_VERSION = 1
 
-calls = {"summarize_file": 0, "analyze": 0}
+class _Counters:
+    """Call counts that include calls in forked processes (the runner summarizes files in
+    worker processes)."""
+
+    def __init__(self, *names: str) -> None:
+        self._values = {name: multiprocessing.Value("l", 0) for name in names}
+
+    def __getitem__(self, name: str) -> int:
+        return self._values[name].value
+
+    def add(self, name: str) -> None:
+        with self._values[name].get_lock():
+            self._values[name].value += 1
+
+    def reset(self) -> None:
+        for value in self._values.values():
+            value.value = 0
+
+
+calls = _Counters("summarize_file", "analyze")
 analyzed_groups: list[list[str]] = []  # the summary paths of each analyze() call
 seen_options: list[Mapping[str, Mapping[str, Any]] | None] = []
 
@@ -35,25 +56,26 @@ _FAULT = re.compile(rb"FAULT (SG\d{3})(?:\+(\d+))?")
 class FileSummary:
     path: str
     faults: tuple[tuple[str, int, int, int], ...]  # (code, line, column, extra lines)
+    reason: str = ""  # why it was not analyzed (not_analyzed)
 
 
 def dump_summary(summary: FileSummary) -> bytes:
-    return msgpack.packb([summary.path, [list(fault) for fault in summary.faults]])
+    return msgpack.packb([summary.path, [list(fault) for fault in summary.faults], summary.reason])
 
 
 def load_summary(data: bytes) -> FileSummary:
-    path, faults = msgpack.unpackb(data)
-    return FileSummary(path, tuple(tuple(fault) for fault in faults))
+    path, faults, reason = msgpack.unpackb(data)
+    return FileSummary(path, tuple(tuple(fault) for fault in faults), reason)
 
 
 def reset() -> None:
-    calls.update(summarize_file=0, analyze=0)
+    calls.reset()
     analyzed_groups.clear()
     seen_options.clear()
 
 
 def summarize_file(path: str, source: bytes) -> FileSummary:
-    calls["summarize_file"] += 1
+    calls.add("summarize_file")
     faults = []
     if b"import nothing(" in source:
         faults.append(("SG000", 1, 1, 0))
@@ -63,10 +85,14 @@ def summarize_file(path: str, source: bytes) -> FileSummary:
     return FileSummary(path, tuple(faults))
 
 
+def not_analyzed(path: str, reason: str) -> FileSummary:
+    return FileSummary(path, (("SG000", 1, 1, 0),), reason)
+
+
 def analyze(
     summaries: Sequence[FileSummary], options: Mapping[str, Mapping[str, Any]] | None = None
 ) -> list[Finding]:
-    calls["analyze"] += 1
+    calls.add("analyze")
     analyzed_groups.append(sorted(summary.path for summary in summaries))
     seen_options.append(options)
     findings = []
@@ -83,7 +109,7 @@ def analyze(
                     column=column,
                     end_line=line + extra,
                     end_column=column + 5,
-                    message=f"[{code}] fake finding at line {line}.",
+                    message=f"[{code}] {summary.reason or 'fake finding'} at line {line}.",
                     subject=f"{code}@{line}",
                 )
             )

@@ -292,10 +292,10 @@ def test_sg102_looks_up_subclasses_without_scanning_every_class_per_component(mo
     calls = 0
     original = ComponentIndex.mro
 
-    def counted(self, key):
+    def counted(self, key, *args, **kwargs):
         nonlocal calls
         calls += 1
-        return original(self, key)
+        return original(self, key, *args, **kwargs)
 
     monkeypatch.setattr(ComponentIndex, "mro", counted)
     counts = []

@@ -251,3 +251,16 @@ def test_openapi_authorizer_in_a_body_is_an_invocation_edge() -> None:
                  f"        authorizerCredentials: arn:aws:iam::123456789012:role/r\n")
     (edge,) = invocation_edges(graph(api(body=yaml_body)))
     assert edge.via_role
+
+
+def test_hostile_bodies_cost_linear_time_and_raise_nothing() -> None:
+    import time
+
+    deep = "[" * 100_000 + "]" * 100_000  # json.loads: a RecursionError
+    blank_lines = "\n" * 400_000 + "x"  # a quadratic YAML scan with ``^\s*``
+    yaml_crlf = f"paths:\r\n  /x:\r\n    get:\r\n      x-amazon-apigateway-integration:\r\n        uri: {INVOKE}  \r\n"
+    started = time.monotonic()
+    edges = invocation_edges(graph(api("deep", body=deep), api("blank", body=blank_lines),
+                                   api("crlf", body=yaml_crlf)))
+    assert time.monotonic() - started < 5
+    assert names(edges) == [("crlf", "'orders'", False)]

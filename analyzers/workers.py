@@ -1,0 +1,221 @@
+"""Phase 1 in watched worker processes: a time budget per file, and a crash costs one file.
+
+libcst's parser is native code: a pathological file can keep it busy for
+minutes, or crash the process outright (a segfault is no exception). A
+deadline checked by Python code cannot interrupt native code, and a crash
+cannot be caught, so files are summarized in child processes that the parent
+watches, one file at a time each: a child still busy past its file's budget
+is killed, a child that dies takes only its current file with it, and a fresh
+child goes on with the rest. The parent reports those files (``Aborted``);
+every other file is summarized as usual.
+
+Where ``fork`` exists the children are forks of the parent, which share its
+imports: a child costs a few milliseconds, so even a one-file run (a
+pre-commit hook) is isolated. Elsewhere a child is a new interpreter, worth
+it only for many files; fewer are summarized in-process, as they are when no
+process can be started at all (a sandbox): without a budget, but within the
+nesting limits that keep the parser from crashing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import multiprocessing
+import multiprocessing.connection
+import os
+import pickle
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Seconds a file may take, plus seconds per MiB of source: ordinary code is
+# summarized at ~300 KiB/s, pulumi_aws's largest generated module (3.5 MiB) in ~13 s.
+FILE_TIME_BUDGET = 60.0
+FILE_TIME_PER_MIB = 10.0
+# Without fork a child starts a whole interpreter (~0.3 s): only worth it for this many files.
+SPAWN_THRESHOLD = 48
+# How often an idle child checks that its parent is still there.
+_ORPHAN_CHECK_SECONDS = 2.0
+
+Summarize = Callable[[str, bytes], Any]
+
+
+@dataclass(frozen=True)
+class Aborted:
+    """A file phase 1 gave up on; ``reason`` is a sentence for its SG000 finding."""
+
+    reason: str
+
+
+def budget(size: int) -> float:
+    """Seconds a file of ``size`` bytes may take to summarize."""
+    return FILE_TIME_BUDGET + FILE_TIME_PER_MIB * size / 2**20
+
+
+def summarize_all(summarize: Summarize, pending: Sequence[tuple[str, bytes]], processes: int) -> list[Any]:
+    """``summarize(path, source)`` of every file, in order; an ``Aborted`` for a file
+    that ran out of time or crashed its process."""
+    if not pending:
+        return []
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if forking or len(pending) >= SPAWN_THRESHOLD:
+        context = multiprocessing.get_context("fork" if forking else "spawn")
+        try:
+            return _Pool(context, summarize, max(1, min(processes, len(pending)))).run(pending)
+        except _CannotStart:
+            pass  # no processes here (a sandbox): the same work, in this process
+    return [summarize(path, source) for path, source in pending]
+
+
+class _CannotStart(Exception):
+    """Not even one child process could be started."""
+
+
+def _serve(connection: multiprocessing.connection.Connection, summarize: Summarize, parent: int) -> None:
+    """A child's loop: summarize each file the parent sends, until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    faulthandler.disable()  # a crash becomes the file's SG000, not a dump on the user's terminal
+    while True:
+        while not connection.poll(_ORPHAN_CHECK_SECONDS):
+            if os.getppid() != parent:
+                return  # the parent is gone: nobody will read the answer
+        task = connection.recv()
+        if task is None:
+            return
+        path, source = task
+        try:
+            summary = summarize(path, source)
+        except Exception as error:  # the front end's own safety net failed: still one file only
+            summary = Aborted(f"The analyzer failed on this file ({type(error).__name__})")
+        try:
+            payload = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as error:  # e.g. a summary too deep to pickle: that file's problem only
+            payload = pickle.dumps(Aborted(f"The analyzer could not return this file's summary "
+                                           f"({type(error).__name__})"))
+        connection.send_bytes(payload)
+
+
+class _Worker:
+    def __init__(self, context: Any, summarize: Summarize) -> None:
+        self.connection, child_end = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child_end, summarize, os.getpid()), daemon=True)
+        self.process.start()
+        child_end.close()  # the child's end lives on in the child only: its exit reads as EOF here
+        self.task: int | None = None
+        self.deadline = 0.0
+
+    def give(self, task: int, path: str, source: bytes) -> None:
+        """Send the child a file (OSError: the child is gone)."""
+        self.task = task
+        self.deadline = time.monotonic() + budget(len(source))
+        self.connection.send((path, source))
+
+    def stop(self) -> None:
+        """Kill the child (it is busy, or finished) and reap it."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+    def ask_to_exit(self) -> None:
+        with contextlib.suppress(OSError):
+            self.connection.send(None)
+
+
+class _Pool:
+    def __init__(self, context: Any, summarize: Summarize, size: int) -> None:
+        self.context = context
+        self.summarize = summarize
+        self.size = size
+        self.workers: list[_Worker] = []
+        self.started_one = False
+
+    def run(self, pending: Sequence[tuple[str, bytes]]) -> list[Any]:
+        results: list[Any] = [None] * len(pending)
+        # Biggest files first, so a big one does not start last and keep the run waiting.
+        queue = deque(sorted(range(len(pending)), key=lambda i: -len(pending[i][1])))
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()  # a forked child must not write the parent's buffered output again
+        try:
+            while queue or any(worker.task is not None for worker in self.workers):
+                self._hand_out(queue, pending, results)
+                self._collect(results, pending)
+        finally:
+            for worker in self.workers:
+                if worker.task is None:
+                    worker.ask_to_exit()
+            for worker in self.workers:
+                if worker.task is None:
+                    worker.process.join(timeout=1.0)
+                worker.stop()  # kills what is still running (an interrupted run)
+        return results
+
+    def _hand_out(self, queue: deque[int], pending: Sequence[tuple[str, bytes]], results: list[Any]) -> None:
+        for worker in [w for w in self.workers if w.task is None]:
+            if queue:
+                self._give(worker, queue, pending)
+        while queue and len(self.workers) < self.size:
+            try:
+                worker = _Worker(self.context, self.summarize)
+            except OSError:
+                if not self.started_one:
+                    raise _CannotStart from None
+                if not self.workers:  # every child died and no new one starts: finish here
+                    while queue:
+                        task = queue.popleft()
+                        results[task] = self.summarize(*pending[task])
+                break
+            self.started_one = True
+            self.workers.append(worker)
+            self._give(worker, queue, pending)
+
+    def _give(self, worker: _Worker, queue: deque[int], pending: Sequence[tuple[str, bytes]]) -> None:
+        task = queue.popleft()
+        try:
+            worker.give(task, *pending[task])
+        except OSError:  # the child died while idle: the file waits for another one
+            worker.task = None
+            queue.appendleft(task)
+            worker.stop()
+            self.workers.remove(worker)
+
+    def _collect(self, results: list[Any], pending: Sequence[tuple[str, bytes]]) -> None:
+        """Wait for an answer, a crash or a deadline, and take what came."""
+        busy = [worker for worker in self.workers if worker.task is not None]
+        if not busy:
+            return
+        timeout = max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
+        ready = multiprocessing.connection.wait([worker.connection for worker in busy], timeout)
+        for worker in busy:
+            task = worker.task
+            assert task is not None
+            if worker.connection in ready:
+                try:
+                    results[task] = pickle.loads(worker.connection.recv_bytes())
+                    worker.task = None
+                    continue
+                except (EOFError, OSError):  # the child died on this file
+                    worker.stop()
+                    results[task] = Aborted(f"The analyzer crashed on this file ({_death(worker.process)})")
+            elif time.monotonic() >= worker.deadline:
+                worker.stop()
+                seconds = budget(len(pending[task][1]))
+                results[task] = Aborted(f"This file took longer than {seconds:.0f} s to analyze")
+            else:
+                continue
+            self.workers.remove(worker)
+
+
+def _death(process: Any) -> str:
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"its process exited with status {code}"

@@ -1,0 +1,94 @@
+"""Watched worker processes: a file that crashes its process or runs out of time costs only itself."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+
+import pytest
+
+from analyzers import workers
+from analyzers.workers import Aborted, summarize_all
+
+
+def summarize(path: str, source: bytes) -> tuple[str, int]:
+    """A stand-in for the front end's summarize_file, misbehaving on request."""
+    if source == b"segfault":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if source == b"exit":
+        os._exit(3)
+    if source == b"hang":
+        time.sleep(600)
+    if source == b"unpicklable":
+        return lambda: None  # type: ignore[return-value]
+    if source == b"raise":
+        raise ValueError("a defect")
+    return path, os.getpid()
+
+
+def files(*sources: bytes) -> list[tuple[str, bytes]]:
+    return [(f"f{index}.py", source) for index, source in enumerate(sources)]
+
+
+def test_files_are_summarized_in_order_in_other_processes() -> None:
+    results = summarize_all(summarize, files(b"a", b"bb", b"c"), processes=2)
+    assert [path for path, _ in results] == ["f0.py", "f1.py", "f2.py"]
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+@pytest.mark.parametrize(("source", "reason"), [
+    (b"segfault", "The analyzer crashed on this file (killed by SIGSEGV)"),
+    (b"exit", "The analyzer crashed on this file (its process exited with status 3)"),
+    (b"unpicklable", "The analyzer could not return this file's summary (AttributeError)"),
+    (b"raise", "The analyzer failed on this file (ValueError)"),
+])
+def test_a_file_that_breaks_its_worker_costs_only_itself(source: bytes, reason: str) -> None:
+    results = summarize_all(summarize, files(b"a", source, b"b", b"c"), processes=1)
+    assert results[1] == Aborted(reason)
+    assert [results[0][0], results[2][0], results[3][0]] == ["f0.py", "f2.py", "f3.py"]
+
+
+def test_a_crash_among_many_files_in_several_workers() -> None:
+    sources = [b"x" * index for index in range(1, 60)]
+    sources[17] = b"segfault"
+    results = summarize_all(summarize, files(*sources), processes=2)
+    assert isinstance(results[17], Aborted)
+    assert [r[0] for i, r in enumerate(results) if i != 17] == [f"f{i}.py" for i in range(59) if i != 17]
+
+
+def test_a_file_past_its_time_budget_is_cut_off(monkeypatch) -> None:
+    monkeypatch.setattr(workers, "FILE_TIME_BUDGET", 1.0)
+    monkeypatch.setattr(workers, "FILE_TIME_PER_MIB", 0.0)
+    started = time.monotonic()
+    results = summarize_all(summarize, files(b"a", b"hang", b"b"), processes=2)
+    assert time.monotonic() - started < 30
+    assert results[1] == Aborted("This file took longer than 1 s to analyze")
+    assert [results[0][0], results[2][0]] == ["f0.py", "f2.py"]
+
+
+def test_the_budget_grows_with_the_file() -> None:
+    assert workers.budget(0) == workers.FILE_TIME_BUDGET
+    assert workers.budget(3 * 2**20) == workers.FILE_TIME_BUDGET + 3 * workers.FILE_TIME_PER_MIB
+
+
+def test_without_fork_a_few_files_are_summarized_in_process(monkeypatch) -> None:
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    results = summarize_all(summarize, files(b"a", b"b"), processes=2)
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+def test_where_no_process_starts_files_are_summarized_in_process(monkeypatch) -> None:
+    def refuse(*args: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(workers, "_Worker", refuse)
+    results = summarize_all(summarize, files(b"a", b"b"), processes=2)
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+def test_no_child_outlives_the_run(monkeypatch) -> None:
+    monkeypatch.setattr(workers, "FILE_TIME_BUDGET", 0.5)
+    summarize_all(summarize, files(b"a", b"hang", b"segfault", b"b"), processes=2)
+    assert multiprocessing.active_children() == []
