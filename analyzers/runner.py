@@ -31,7 +31,7 @@ from types import ModuleType
 from typing import Any
 
 import policypack
-from analyzers import suppressions, workers
+from analyzers import suppressions
 from analyzers.cache import CacheRefused, SummaryCache, choose_directory, load_key
 from analyzers.cache_codec import dump_findings, load_findings
 from analyzers.config import Config
@@ -46,12 +46,20 @@ from policypack.rules.base import Severity
 TOOL_VERSION = policypack.__version__
 PARSE_ERROR_CODE = "SG000"
 ESCAPING_LINK_CODE = "SG002"
-# Below this many files to parse, starting worker processes costs more than it saves
-# where they are whole new interpreters (no fork); forked ones are always used.
-PARALLEL_THRESHOLD = workers.SPAWN_THRESHOLD
 # Parsing is ~10k lines/s: a bigger .py file is generated data, not a program to review,
 # and reading it whole could exhaust memory.
 MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+def __getattr__(name: str) -> Any:
+    # PARALLEL_THRESHOLD: below this many files to parse, starting worker processes costs more
+    # than it saves where they are whole new interpreters (no fork); forked ones are always
+    # used. It is the worker pool's, read without importing the pool in a cached run.
+    if name == "PARALLEL_THRESHOLD":
+        from analyzers import workers
+
+        return workers.SPAWN_THRESHOLD
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -215,6 +223,8 @@ def _summarize_all(
 ) -> tuple[list[Any], set[int]]:
     """The summaries of ``pending``, and the positions of those phase 1 gave up on
     (out of time, or the file crashed its worker process): SG000s, never cached."""
+    from analyzers import workers  # only when something is parsed: a cached run forks nothing
+
     processes = jobs if jobs is not None else (os.cpu_count() or 1)
     summaries = workers.summarize_all(front_end.summarize_file, pending, processes)
     aborted = {index for index, summary in enumerate(summaries) if isinstance(summary, workers.Aborted)}
