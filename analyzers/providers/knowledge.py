@@ -118,8 +118,24 @@ class ProviderKnowledge:
             return naming.resource_class(path)
         facts = self._facts(package, path, schemas=False)
         if facts is None:
+            indexed, module = package.indexed, path.rsplit(".", 1)[0]
+            if self._pinned_to_another_major(package) and indexed is not None and not indexed.knows_module(module):
+                # Registries move between majors (azure-native 3 renamed whole modules): in a
+                # module the index's major lacks, a class may be a resource of the pinned one.
+                # In a module it has, an unlisted class is an input type or a function.
+                return naming.resource_class(path)
             return None
         return naming.ResourceClass(facts.token, _KINDS[facts.kind])
+
+    def _pinned_to_another_major(self, package: _Package) -> bool:
+        """The project pins a major of a package only the shipped index describes, and not
+        the index's major."""
+        if package.source != INDEX or package.indexed is None:
+            return False
+        if package.installed is not None and package.installed.version == package.indexed.version:
+            return False
+        pin = self.pins.get(versions.normalize(package.distribution))
+        return pin is not None and pin.major != package.indexed.major
 
     def _facts(self, package: _Package, path: str, *, schemas: bool) -> ResourceFacts | None:
         for module, name in _locations(path):

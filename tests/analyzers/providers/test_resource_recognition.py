@@ -174,3 +174,41 @@ def test_a_pulumi_package_at_the_program_root_does_shadow_the_sdk() -> None:
     })
     assert _flagged(findings, "SG102") == []  # Net is no ComponentResource of the SDK's
     assert _flagged(findings, "SG101") == ["vpc"]
+
+
+AZURE_V2_PROGRAM = '''
+import pulumi_azure_native.insights as insights
+import pulumi_azure_native.resources as resources
+
+group = resources.ResourceGroup("rg")
+insights.Component("app-insights", resource_group_name=group.name, kind="web", application_type="web")
+'''
+
+
+@pytest.mark.parametrize(("pinned", "flagged"), [
+    # azure-native 3 moved insights.Component to applicationinsights: the shipped index (major 3)
+    # doesn't list it, but in a project pinned to major 2 it is a resource all the same
+    ("pulumi-azure-native>=2.0.0,<3.0.0\n", ["app-insights", "rg"]),
+    # with the index's own major (or no pin) an unlisted class is no resource
+    ("pulumi-azure-native>=3.0.0,<4.0.0\n", ["rg"]),
+    ("", ["rg"]),
+])
+def test_a_class_of_another_major_than_the_index_falls_back_to_the_heuristic(
+        tmp_path: Path, pinned: str, flagged: list[str]) -> None:
+    from analyzers.providers import versions
+
+    (tmp_path / "requirements.txt").write_text(pinned)
+    knowledge = ProviderKnowledge(search_path=[tmp_path / "nothing-installed"], pins=versions.project_pins(tmp_path))
+    findings = _findings({"__main__.py": AZURE_V2_PROGRAM}, knowledge)
+    assert _flagged(findings, "SG101") == flagged, _sg101_messages(findings)
+
+
+def test_input_types_stay_input_types_under_another_major(tmp_path: Path) -> None:
+    """A project pinned to pulumi-docker 4 while the index describes 5: the top-level
+    module is in the index, so a class it doesn't list is an input type, not a resource."""
+    from analyzers.providers import versions
+
+    (tmp_path / "requirements.txt").write_text("pulumi-docker>=4.11.0,<4.12.0\n")
+    knowledge = ProviderKnowledge(search_path=[tmp_path / "nothing-installed"], pins=versions.project_pins(tmp_path))
+    findings = _findings({"__main__.py": DOCKER_PROGRAM}, knowledge)
+    assert _flagged(findings, "SG101") == ["app"], _sg101_messages(findings)
