@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from analyzers.runner import RunOptions, run
-from policypack.capture import capture_program, to_analyze_stack_request
 from policypack.crossguard.local import analyze_stack
+from policypack.harness import capture_program, to_analyze_stack_request
 from policypack.rules import all_rules
 from policypack.rules.base import Detector
 

@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("pulumi_aws")
 
-from policypack.capture import capture_program_detailed
+from policypack.harness import capture_program_detailed
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PROGRAMS = sorted(p.parent for p in FIXTURES.rglob("Pulumi.yaml"))

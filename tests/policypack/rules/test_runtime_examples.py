@@ -1,6 +1,6 @@
 """Every rule's examples, run as real Pulumi programs through the policy pack.
 
-Each example program runs under the SDK's mock monitor (policypack.capture),
+Each example program runs under the SDK's mock monitor (policypack.harness),
 its registrations become the ``AnalyzeStackRequest`` the engine would send, and
 pulumi-policy's own servicer evaluates the pack on it (props behind the SDK's
 unknown-checking proxies). The rule must flag exactly ``example.flagged``.
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from policypack.capture import capture_source, to_analyze_stack_request
 from policypack.crossguard.local import analyze_stack
+from policypack.harness import capture_source, to_analyze_stack_request
 from policypack.rules import runtime_rules
 from policypack.rules.base import Detector, Example, Rule
 
