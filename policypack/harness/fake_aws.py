@@ -9,7 +9,6 @@ the data-source functions programs call.
 from __future__ import annotations
 
 import functools
-import importlib
 import json
 import typing
 from collections.abc import Mapping
@@ -20,37 +19,16 @@ from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs
 
 from policypack.harness.fake_names import (
     ACCOUNT_ID,
-    AUTONAME_PROPERTY,
     autoname,
+    autoname_property,
     caller_identity,
     digest,
     physical_id,
+    resource_class,
     token_parts,
 )
 
-__all__ = ["RealisticMocks", "autoname_property", "resource_class"]
-
-
-def resource_class(token: str) -> type | None:
-    """The pulumi_aws class for a type token, to learn which properties it has."""
-    package, module, member = token_parts(token)
-    if package != "aws":
-        return None
-    python_module = "pulumi_aws" if module == "index" else f"pulumi_aws.{module}"
-    for candidate in (python_module, python_module + "_"):  # lambda → lambda_
-        try:
-            return getattr(importlib.import_module(candidate), member, None)
-        except ImportError:
-            continue
-    return None
-
-
-def autoname_property(token: str) -> str | None:
-    """The property the provider autonames: the shared table's, else ``name`` where the class has one."""
-    if token in AUTONAME_PROPERTY:
-        return AUTONAME_PROPERTY[token]
-    cls = resource_class(token)
-    return "name" if cls is not None and isinstance(getattr(cls, "name", None), property) else None
+__all__ = ["RealisticMocks"]
 
 
 @functools.cache

@@ -9,24 +9,55 @@ the SDK's heavy modules.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
-    "ACCOUNT_ID", "AUTONAME_PROPERTY", "ID_PREFIX", "autoname", "autoname_value", "caller_identity",
-    "digest", "physical_id", "token_parts",
+    "ACCOUNT_ID", "AUTONAME_PROPERTY", "ID_PREFIX", "autoname", "autoname_property", "autoname_value",
+    "caller_identity", "digest", "physical_id", "resource_class", "token_parts",
 ]
 
 ACCOUNT_ID = "123456789012"
 
-# The property the AWS provider autonames, where it is not `name`.
+# Resource type -> the property the AWS provider autonames when the program
+# leaves it out. A type not listed is autonamed by its `name` property when
+# its pulumi_aws class has one (see autoname_property).
 AUTONAME_PROPERTY = {
-    "aws:rds/instance:Instance": "identifier",
+    "aws:apigateway/restApi:RestApi": "name",
+    "aws:autoscaling/group:Group": "name",
+    "aws:cloudwatch/logGroup:LogGroup": "name",
+    "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
+    "aws:dynamodb/table:Table": "name",
+    "aws:ec2/launchTemplate:LaunchTemplate": "name",
+    "aws:ec2/securityGroup:SecurityGroup": "name",
+    "aws:ecr/repository:Repository": "name",
+    "aws:ecs/cluster:Cluster": "name",
+    "aws:efs/fileSystem:FileSystem": "creationToken",
+    "aws:elasticache/subnetGroup:SubnetGroup": "name",
+    "aws:iam/instanceProfile:InstanceProfile": "name",
+    "aws:iam/policy:Policy": "name",
+    "aws:iam/role:Role": "name",
+    "aws:iam/rolePolicy:RolePolicy": "name",
+    "aws:kinesis/stream:Stream": "name",
+    "aws:lambda/function:Function": "name",
+    "aws:lambda/layerVersion:LayerVersion": "layerName",
+    "aws:lb/loadBalancer:LoadBalancer": "name",
+    "aws:lb/targetGroup:TargetGroup": "name",
     "aws:rds/cluster:Cluster": "clusterIdentifier",
     "aws:rds/clusterInstance:ClusterInstance": "identifier",
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup": "name",
+    "aws:rds/instance:Instance": "identifier",
+    "aws:rds/optionGroup:OptionGroup": "name",
+    "aws:rds/parameterGroup:ParameterGroup": "name",
+    "aws:rds/subnetGroup:SubnetGroup": "name",
     "aws:s3/bucket:Bucket": "bucket",
     "aws:s3/bucketV2:BucketV2": "bucket",
+    "aws:secretsmanager/secret:Secret": "name",
+    "aws:sns/topic:Topic": "name",
+    "aws:sqs/queue:Queue": "name",
 }
 # AWS requires lower-case names for these, so the provider lower-cases the autoname.
 LOWERCASE_AUTONAME = ("aws:rds/", "aws:s3/", "aws:elasticache/")
@@ -59,6 +90,29 @@ def token_parts(token: str) -> tuple[str, str, str]:
         return token, "", token
     package, module, member = pieces
     return package, module.split("/")[0], member
+
+
+def resource_class(token: str) -> type | None:
+    """The pulumi_aws class for a type token, to learn which properties it has (None without pulumi_aws)."""
+    package, module, member = token_parts(token)
+    if package != "aws":
+        return None
+    python_module = "pulumi_aws" if module == "index" else f"pulumi_aws.{module}"
+    for candidate in (python_module, python_module + "_"):  # lambda → lambda_
+        try:  # imported only when asked: this module itself needs no third-party package
+            return getattr(importlib.import_module(candidate), member, None)
+        except ImportError:
+            continue
+    return None
+
+
+@functools.cache
+def autoname_property(token: str) -> str | None:
+    """The property the provider autonames: the table's, else ``name`` where the class has one."""
+    if token in AUTONAME_PROPERTY:
+        return AUTONAME_PROPERTY[token]
+    cls = resource_class(token)
+    return "name" if cls is not None and isinstance(getattr(cls, "name", None), property) else None
 
 
 def autoname_value(token: str, logical: str, prefix: str | None = None) -> str:
