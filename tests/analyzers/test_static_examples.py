@@ -47,11 +47,3 @@ def test_example(rule: Rule, example: Example, tmp_path: Path) -> None:
     for finding in findings:
         assert finding.path == "__main__.py"
         assert finding.message.startswith(f"[{finding.code}]")
-
-
-def test_every_static_rule_has_static_examples() -> None:
-    for rule in all_rules():
-        if rule.static and rule.code not in _NOT_FROM_ANALYZE:
-            static_bad = [e for e in rule.bad if Detector.STATIC in e.detectors]
-            static_good = [e for e in rule.good if Detector.STATIC in e.detectors]
-            assert static_bad and static_good, rule.code
