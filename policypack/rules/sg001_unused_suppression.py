@@ -108,4 +108,5 @@ RULE = Rule(
         "it reports a suppression comment, not a resource, and fixture manifests "
         "name resources; its examples run in tests/analyzers/test_suppressions_examples.py"
     ),
+    static_check="analyzers.suppressions:apply",
 )
