@@ -47,5 +47,4 @@ def test_a_static_rule_without_a_graph_check_names_its_implementation(rule: Rule
 
 def test_source_checks_are_the_named_ones():
     named = {r.code for r in NAMING if r.static_check.startswith("analyzers.static_rules.")}
-    assert set(source_checks()) == named
-    assert {"SG000", "SG102", "SG103", "SG401", "SG402", "SG403", "SG404"} <= named
+    assert named and set(source_checks()) == named
