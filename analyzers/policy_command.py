@@ -1,7 +1,7 @@
 """``stackguard policy PATH``: the policy pack on a program, without the Pulumi CLI.
 
 The program runs under the Pulumi SDK's mock monitor and the pack's policies
-evaluate the recorded resource graph (see :mod:`policypack.offline`). This
+evaluate the recorded resource graph (see :mod:`policypack.harness.offline`). This
 needs the ``pack`` extra (pulumi, pulumi-policy, pulumi-aws); the lean
 analyzer install reports that in one line instead of failing on import.
 """
@@ -53,7 +53,7 @@ def _stack_config(pairs: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from policypack import offline
+        from policypack.harness import offline
     except ImportError as error:
         raise PolicyCommandError(
             f"'stackguard policy' needs the pack extra ({error.name} is missing): "

@@ -2,11 +2,13 @@
 
 Their metadata, docs and examples live in ``policypack.rules`` like every
 other rule's; their implementation is here because it needs what only the
-analyzer sees (parse errors, class bodies, lexical nesting).
+analyzer sees (parse errors, class bodies, lexical nesting). A rule names
+its module here in ``static_check``; that name is the only registration.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -25,22 +27,12 @@ SourceCheck = Callable[[SourceContext], Iterable[Finding]]
 
 
 def source_checks() -> dict[str, SourceCheck]:
-    from analyzers.static_rules import (
-        sg000_parse_error,
-        sg102_component_missing_register_outputs,
-        sg103_component_child_missing_parent,
-        sg401_unknown_resource_argument,
-        sg402_removed_resource_argument,
-        sg403_deprecated_resource_argument,
-        sg404_argument_type_mismatch,
-    )
+    """The checks of this package, by rule code: each rule names its own (``Rule.static_check``)."""
+    from policypack.rules import all_rules
 
-    return {
-        "SG000": sg000_parse_error.findings,
-        "SG102": sg102_component_missing_register_outputs.findings,
-        "SG103": sg103_component_child_missing_parent.findings,
-        "SG401": sg401_unknown_resource_argument.findings,
-        "SG402": sg402_removed_resource_argument.findings,
-        "SG403": sg403_deprecated_resource_argument.findings,
-        "SG404": sg404_argument_type_mismatch.findings,
-    }
+    checks: dict[str, SourceCheck] = {}
+    for rule in all_rules():
+        module, _, function = rule.static_check.partition(":")
+        if module.startswith(f"{__name__}."):
+            checks[rule.code] = getattr(importlib.import_module(module), function)
+    return checks

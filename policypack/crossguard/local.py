@@ -3,7 +3,7 @@
 This drives pulumi-policy's own analyzer servicer (the object ``PolicyPack``
 serves over gRPC) without a server, so the props go through the SDK's
 deserialisation and unknown-checking proxies exactly as in ``pulumi preview``.
-Pair it with :mod:`policypack.capture` to check a stack without the Pulumi CLI.
+Pair it with :mod:`policypack.harness` to check a stack without the Pulumi CLI.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The rule catalog: one module per rule, discovered by its ``sgNNN_`` name.
 
 Each module defines ``RULE`` (a :class:`policypack.rules.base.Rule`). Runtime
-checks live in the module; static-only rules (SG000, SG102, SG103) carry their
-metadata and examples here and their implementation in ``analyzers``.
+checks live in the module; rules that read source (SG000–SG002, SG102, SG103,
+SG4xx) carry their metadata and examples here and name their implementation in
+``analyzers`` by its import path (``Rule.static_check``).
 """
 
 from __future__ import annotations

@@ -85,4 +85,5 @@ match pulumi.get_stack():
         "the file is not Python the analyzer can read; only its author knows what was meant. The "
         "finding's line and column point at the problem."
     ),
+    static_check="analyzers.static_rules.sg000_parse_error:findings",
 )

@@ -167,4 +167,5 @@ Tagged("t")
         "when `__init__` returns early, has a one-line body or is inherited, or when another method "
         "of the class already calls `register_outputs` (the author meant it to be called there).",
     ),
+    static_check="analyzers.static_rules.sg102_component_missing_register_outputs:findings",
 )

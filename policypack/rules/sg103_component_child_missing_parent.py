@@ -196,4 +196,5 @@ Storage("assets")
         "or are passed positionally or through `**kwargs`, or when `parent=` is passed as an argument "
         "(SG401's fix moves it into the options).",
     ),
+    static_check="analyzers.static_rules.sg103_component_child_missing_parent:findings",
 )

@@ -107,4 +107,5 @@ bucket = gcp.storage.Bucket("assets", location="EU", uniform_bucket_level_access
         "of a kind it never takes; and when the fixed program would have a new finding (a renamed "
         "`rest_api` can reveal an API without a stage, SG303).",
     ),
+    static_check="analyzers.static_rules.sg401_unknown_resource_argument:findings",
 )

@@ -89,4 +89,5 @@ nat_ip = ec2.Eip("nat-ip", domain="vpc")
         "already serves it; or when its `rest_api` isn't a name or an attribute, or its `stage_name` isn't "
         "a string, a name or an attribute (copied or moved, a call would run twice or later).",
     ),
+    static_check="analyzers.static_rules.sg402_removed_resource_argument:findings",
 )

@@ -120,4 +120,5 @@ aws.s3.BucketWebsiteConfiguration("web-site", bucket=web.id, index_document={"su
         "stack's state; move the setting by hand."
     ),
     check=check,
+    static_check="analyzers.static_rules.sg403_deprecated_resource_argument:findings",
 )

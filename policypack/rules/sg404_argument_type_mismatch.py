@@ -83,4 +83,5 @@ db = aws.rds.Instance(
     no_autofix=(
         'a literal of the wrong kind says nothing about the value that was meant.'
     ),
+    static_check="analyzers.static_rules.sg404_argument_type_mismatch:findings",
 )

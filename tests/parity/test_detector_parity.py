@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from analyzers.runner import RunOptions, run
-from policypack.capture import capture_program, to_analyze_stack_request
 from policypack.crossguard.local import analyze_stack
+from policypack.harness import capture_program, to_analyze_stack_request
 from policypack.rules import all_rules
 from policypack.rules.base import Detector
 
@@ -76,15 +76,6 @@ def test_rules_with_both_forms_name_the_same_resources(program: Path) -> None:
     if runtime_sg101:
         runtime["SG101"] = sorted(runtime_sg101)
     assert static == runtime
-
-
-def test_every_rule_fires_somewhere_in_the_fixtures() -> None:
-    fired = set()
-    for program in PROGRAMS:
-        manifest = expectation(program)
-        fired |= set(manifest["static"]) | set(manifest["runtime"] or {})
-    # SG001 is about comments and SG002 about symlinks, which committed fixtures do not hold.
-    assert fired >= {r.code for r in all_rules() if r.code not in ("SG001", "SG002")}
 
 
 def test_reference_stack_is_clean_in_both_detectors() -> None:

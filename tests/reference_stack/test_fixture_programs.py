@@ -10,12 +10,12 @@ import pytest
 
 pytest.importorskip("pulumi_aws")
 
-from policypack.capture import capture_program_detailed
+from policypack.harness import capture_program_detailed
+from policypack.rules import all_rules
+from policypack.rules.base import Detector, Rule
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PROGRAMS = sorted(p.parent for p in FIXTURES.rglob("Pulumi.yaml"))
-CATALOG_CODES = {"SG000", "SG101", "SG102", "SG103", "SG201", "SG202", "SG203",
-                 "SG301", "SG302", "SG303", "SG304", "SG305", "SG306", "SG401", "SG402", "SG403", "SG404"}
 
 
 def manifest(directory: Path) -> dict:
@@ -37,13 +37,28 @@ def test_program_runs_and_runtime_names_exist(program: Path, preview: bool):
         assert set(flagged) <= names, f"{program.name} {code}: {set(flagged) - names} not registered"
 
 
-def test_every_catalog_rule_is_triggered_somewhere():
-    triggered: set[str] = set()
+def _triggered(detector: Detector) -> set[str]:
+    """Codes some fixture's expected.json lists under ``detector`` ("runtime" / "static")."""
+    codes: set[str] = set()
     for path in FIXTURES.rglob("expected.json"):
-        data = json.loads(path.read_text())
-        for detector in ("runtime", "static"):
-            triggered |= set(data[detector] or {})
-    assert triggered == CATALOG_CODES
+        codes |= set(json.loads(path.read_text())[detector.value] or {})
+    return codes
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
+def test_every_rule_is_triggered_by_a_fixture_for_each_detector(rule: Rule):
+    if rule.no_fixture:
+        found = [d.value for d in Detector if rule.code in _triggered(d)]
+        assert not found, f"{rule.code} is in a fixture's {found} findings: drop its no_fixture"
+        return
+    missing = [d.value for d in sorted(rule.detectors) if rule.code not in _triggered(d)]
+    assert not missing, (f"{rule.code}: no fixture under tests/fixtures/ lists it in expected.json's {missing} "
+                         "findings (add it to a fixture program, or give the rule a no_fixture reason)")
+
+
+def test_fixtures_name_only_catalog_rules():
+    known = {r.code for r in all_rules()}
+    assert _triggered(Detector.RUNTIME) | _triggered(Detector.STATIC) <= known
 
 
 def test_faulty_stack_is_flat_and_procedural():

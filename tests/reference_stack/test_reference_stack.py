@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("pulumi_aws")
 
-from policypack.capture import (
+from policypack.harness import (
     UNKNOWN,
     CapturedResource,
     StackCapture,

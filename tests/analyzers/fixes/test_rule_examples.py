@@ -18,8 +18,8 @@ from functools import cache
 import pytest
 
 from analyzers.fixes import registry
-from policypack.capture import capture_source, to_analyze_stack_request
 from policypack.crossguard.local import analyze_stack
+from policypack.harness import capture_source, to_analyze_stack_request
 from policypack.rules import rule_by_code_or_name
 from policypack.rules.base import Detector
 from tests.support.fixing import findings, fix

@@ -1,6 +1,6 @@
 """Runtime results for the gate's tests, produced by the real pack without the Pulumi CLI.
 
-Each program runs under the SDK's mock monitor (``policypack.capture``, as
+Each program runs under the SDK's mock monitor (``policypack.harness``, as
 ``pulumi preview`` would run it) and the pack evaluates the recorded graph
 through pulumi-policy's servicer with ``STACKGUARD_RESULTS`` set, so the
 files are exactly what the pack writes during a real preview. Built once per
@@ -31,7 +31,7 @@ def program_id(program: Path) -> str:
 
 def write_runtime_results(program: Path, out: Path) -> Path:
     from policypack.crossguard.results import ENV
-    from policypack.offline import evaluate
+    from policypack.harness.offline import evaluate
 
     saved = os.environ.get(ENV)
     os.environ[ENV] = str(out)

@@ -98,7 +98,7 @@ def line_of_f_string(root: Path, file: str, text: str) -> tuple[int, int]:
 
 
 def test_every_resource_of_the_reference_stack_maps_to_its_line(tmp_path: Path) -> None:
-    from policypack.capture import capture_program
+    from policypack.harness import capture_program
 
     resources = [r for r in capture_program(REPO / "reference_stack", preview=True)
                  if r.type != "pulumi:pulumi:Stack"]
@@ -161,7 +161,7 @@ def test_loops_helpers_and_components_of_a_program_run_under_mocks(tmp_path: Pat
     violations = json.loads(results.read_text(encoding="utf-8"))["violations"]
     assert {v["name"] for v in violations} == {"dev-subnet-a", "dev-subnet-b", "dev-logs", "assets"}
     # Every resource, not only the flagged ones: components and their children too.
-    from policypack.capture import capture_program
+    from policypack.harness import capture_program
 
     every = [r for r in capture_program(project, preview=True) if r.type != "pulumi:pulumi:Stack"]
     results.write_text(json.dumps({"format": "stackguard-runtime-results", "formatVersion": 1, "violations": [

@@ -18,9 +18,10 @@ What it does (plugin protocol over gRPC, using the protos generated into the
 * CheckConfig echoes the provider config, DiffConfig and Diff report no
   changes;
 * Check echoes the inputs and fills the auto-name property the way the real
-  provider does (``<logical name>-<7 hex chars>``, or the engine's proposed
-  name when the engine sends autonaming options) for the resource types listed
-  in ``AUTONAME_PROPERTY``;
+  provider does: the engine's proposed name when the engine sends autonaming
+  options, else the name the mock harness gives it (``<logical name>-<7 hex
+  chars>``, from the one table in ``policypack/harness/fake_names.py``, so a
+  program gets the same names under ``stackguard policy`` and here);
 * Invoke answers a few ambient-data functions (region, caller identity,
   partition) with fixed fake values;
 * Create echoes the inputs for a preview only; Read/Update/Delete and the
@@ -30,56 +31,20 @@ What it does (plugin protocol over gRPC, using the protos generated into the
 from __future__ import annotations
 
 import importlib.metadata
-import random
 import signal
 import sys
 import threading
 from concurrent import futures
+from pathlib import Path
 
 import grpc
-from google.protobuf import empty_pb2, struct_pb2
+from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
-# Resource type token -> the property the real provider auto-names when the
-# program leaves it out. Types not listed get their inputs echoed unchanged.
-AUTONAME_PROPERTY = {
-    "aws:s3/bucket:Bucket": "bucket",
-    "aws:s3/bucketV2:BucketV2": "bucket",
-    "aws:lambda/function:Function": "name",
-    "aws:lambda/layerVersion:LayerVersion": "layerName",
-    "aws:iam/role:Role": "name",
-    "aws:iam/policy:Policy": "name",
-    "aws:iam/instanceProfile:InstanceProfile": "name",
-    "aws:iam/rolePolicy:RolePolicy": "name",
-    "aws:ec2/securityGroup:SecurityGroup": "name",
-    "aws:ec2/launchTemplate:LaunchTemplate": "name",
-    "aws:rds/parameterGroup:ParameterGroup": "name",
-    "aws:rds/clusterParameterGroup:ClusterParameterGroup": "name",
-    "aws:rds/subnetGroup:SubnetGroup": "name",
-    "aws:rds/optionGroup:OptionGroup": "name",
-    "aws:rds/instance:Instance": "identifier",
-    "aws:rds/cluster:Cluster": "clusterIdentifier",
-    "aws:sqs/queue:Queue": "name",
-    "aws:sns/topic:Topic": "name",
-    "aws:cloudwatch/logGroup:LogGroup": "name",
-    "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
-    "aws:dynamodb/table:Table": "name",
-    "aws:ecs/cluster:Cluster": "name",
-    "aws:ecr/repository:Repository": "name",
-    "aws:lb/loadBalancer:LoadBalancer": "name",
-    "aws:lb/targetGroup:TargetGroup": "name",
-    "aws:autoscaling/group:Group": "name",
-    "aws:secretsmanager/secret:Secret": "name",
-    "aws:apigateway/restApi:RestApi": "name",
-    "aws:kinesis/stream:Stream": "name",
-    "aws:elasticache/subnetGroup:SubnetGroup": "name",
-    "aws:efs/fileSystem:FileSystem": "creationToken",
-}
-
-# Resource types whose real provider lower-cases the generated name.
-LOWERCASE_NAMES = {"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"}
-
-FAKE_ACCOUNT_ID = "123456789012"
+# The one table of fake names, shared with the mock harness (stackguard's own
+# source: the engine starts this plugin with whatever sys.path it inherits).
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+from policypack.harness.fake_names import ACCOUNT_ID, autoname, autoname_property, caller_identity
 
 _AUTONAME_MODE = provider_pb2.CheckRequest.AutonamingOptions.Mode
 
@@ -103,11 +68,6 @@ def _type_token(request: provider_pb2.CheckRequest) -> str:
         return request.type
     qualified = request.urn.split("::")[-2] if request.urn.count("::") >= 3 else ""
     return qualified.split("$")[-1]
-
-
-def _random_suffix(seed: bytes) -> str:
-    rng = random.Random(seed) if seed else random.Random()
-    return "".join(rng.choice("0123456789abcdef") for _ in range(7))
 
 
 class StandInAwsProvider(provider_pb2_grpc.ResourceProviderServicer):
@@ -154,22 +114,21 @@ class StandInAwsProvider(provider_pb2_grpc.ResourceProviderServicer):
         inputs = struct_pb2.Struct()
         inputs.CopyFrom(request.news)
         type_token = _type_token(request)
-        prop = AUTONAME_PROPERTY.get(type_token)
+        prop = autoname_property(type_token)
         if prop and prop not in inputs.fields:
-            name = self._auto_name(request, type_token)
+            name = self._auto_name(request, type_token, prop)
             if name is not None:
                 inputs.fields[prop].string_value = name
         return provider_pb2.CheckResponse(inputs=inputs)
 
-    def _auto_name(self, request, type_token: str) -> str | None:
+    def _auto_name(self, request, type_token: str, prop: str) -> str | None:
         if request.HasField("autonaming"):
             mode = request.autonaming.mode
             if mode == _AUTONAME_MODE.DISABLE:
                 return None
             if request.autonaming.proposed_name:
                 return request.autonaming.proposed_name
-        name = f"{_logical_name(request)}-{_random_suffix(request.randomSeed)}"
-        return name.lower() if type_token in LOWERCASE_NAMES else name
+        return autoname(type_token, _logical_name(request), json_format.MessageToDict(request.news), prop)
 
     def Diff(self, request, context):
         return provider_pb2.DiffResponse(changes=provider_pb2.DiffResponse.DIFF_NONE)
@@ -197,14 +156,7 @@ class StandInAwsProvider(provider_pb2_grpc.ResourceProviderServicer):
                 }
             )
         elif tok == "aws:index/getCallerIdentity:getCallerIdentity":
-            result.update(
-                {
-                    "id": FAKE_ACCOUNT_ID,
-                    "accountId": FAKE_ACCOUNT_ID,
-                    "arn": f"arn:aws:iam::{FAKE_ACCOUNT_ID}:user/stand-in",
-                    "userId": "AIDASTANDIN",
-                }
-            )
+            result.update(caller_identity(ACCOUNT_ID, "aws"))
         elif tok == "aws:index/getPartition:getPartition":
             result.update(
                 {

@@ -14,7 +14,7 @@ from pulumi_policy import EnforcementLevel, StackValidationPolicy
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UnknownValueError
 
-from policypack.capture import (
+from policypack.harness import (
     SECRET_SIG,
     SIG_KEY,
     UNKNOWN,

@@ -11,8 +11,14 @@ import pytest
 
 pytest.importorskip("pulumi_aws")
 
-from policypack.capture import CaptureError, StackCapture, capture_source
-from policypack.capture_process import GRACE_SECONDS, MAX_INPUT_DEPTH, capture_in_child, decode_result, encode_result
+from policypack.harness import CaptureError, StackCapture, capture_source
+from policypack.harness.child_process import (
+    GRACE_SECONDS,
+    MAX_INPUT_DEPTH,
+    capture_in_child,
+    decode_result,
+    encode_result,
+)
 
 PROGRAM = '''
 import pulumi

@@ -2,7 +2,7 @@
 
 ``stackguard policy`` runs the user's program, as ``pulumi preview`` does. The
 program must not be able to make the gate hang, crash or pass, so the capture
-(:func:`policypack.capture.capture_program_detailed`) runs in a fresh
+(:func:`policypack.harness.capture.capture_program_detailed`) runs in a fresh
 interpreter in a process group of its own:
 
 - At the timeout the whole group gets SIGTERM and, after a grace period,
@@ -39,13 +39,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from policypack.capture import (
-    DEFAULT_TIMEOUT,
-    CapturedResource,
-    CaptureError,
-    StackCapture,
-    capture_program_detailed,
-)
+from policypack.harness.capture import DEFAULT_TIMEOUT, capture_program_detailed
+from policypack.harness.records import CapturedResource, CaptureError, StackCapture
 
 __all__ = ["GRACE_SECONDS", "MAX_RESULT_BYTES", "capture_in_child", "decode_result", "encode_result"]
 
@@ -59,7 +54,7 @@ MAX_INPUT_DEPTH = 200
 _MAGIC = b"stackguard-capture/1"
 _BOOTSTRAP = (
     "import sys; sys.path[0] = sys.argv[1]; "
-    "from policypack.capture_process import child_main; child_main(sys.argv[2:])"
+    "from policypack.harness.child_process import child_main; child_main(sys.argv[2:])"
 )
 
 
@@ -70,7 +65,7 @@ def capture_in_child(program: str | os.PathLike, *, config: Mapping[str, str] | 
     label = str(program)
     if not sys.executable:
         raise CaptureError(f"{label}: cannot start a Python interpreter (sys.executable is unknown)")
-    package_root = str(Path(__file__).resolve().parent.parent)
+    package_root = str(Path(__file__).resolve().parents[2])
     with tempfile.TemporaryDirectory(prefix="stackguard-policy-", ignore_cleanup_errors=True) as workdir:
         request, result = Path(workdir) / "request.json", Path(workdir) / "result"
         request.write_text(json.dumps({

@@ -1,8 +1,8 @@
 """Evaluate the policy pack on a Pulumi program without the Pulumi CLI or a cloud.
 
-The program runs under the SDK's mock monitor (:mod:`policypack.capture`) in
+The program runs under the SDK's mock monitor (:mod:`policypack.harness.capture`) in
 a child process that is killed at the timeout and hands its recorded resources
-back as data (:mod:`policypack.capture_process`); the pack's policies evaluate
+back as data (:mod:`policypack.harness.child_process`); the pack's policies evaluate
 that graph through pulumi-policy's own servicer
 (:mod:`policypack.crossguard.local`): the same code path as
 ``pulumi preview --policy-pack``, minus the engine and providers.
@@ -18,9 +18,11 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from policypack.capture import DEFAULT_TIMEOUT, CaptureError, to_analyze_stack_request
-from policypack.capture_process import capture_in_child
 from policypack.crossguard.local import PolicyResult, analyze_stack
+from policypack.harness.analyze_request import to_analyze_stack_request
+from policypack.harness.capture import DEFAULT_TIMEOUT
+from policypack.harness.child_process import capture_in_child
+from policypack.harness.records import CaptureError
 
 MAX_CONFIG_BYTES = 1 << 20
 MAX_CONFIG_DEPTH = 32  # rule options nest two or three levels
