@@ -146,36 +146,20 @@ def _too_large_finding(path: str, size: int | None) -> Finding:
 
 
 def escaping_link_finding(path: str) -> Finding:
-    name, severity = _rule_meta(ESCAPING_LINK_CODE, "symlink-outside-project")
-    return Finding(
-        code=ESCAPING_LINK_CODE,
-        name=name,
-        severity=severity,
-        path=path,
-        line=1,
-        column=1,
-        end_line=1,
-        end_column=1,
-        message=f"[{ESCAPING_LINK_CODE}] This symbolic link leads outside the project root; it was not "
-        "followed, and nothing behind it was read or analyzed.",
-        subject="symlink",
-    )
+    return _file_finding(ESCAPING_LINK_CODE, "symlink-outside-project", path,
+                         "This symbolic link leads outside the project root; it was not followed, and "
+                         "nothing behind it was read or analyzed.", "symlink")
 
 
 def _not_analyzed(path: str, text: str) -> Finding:
-    name, severity = _rule_meta(PARSE_ERROR_CODE, "parse-error")
-    return Finding(
-        code=PARSE_ERROR_CODE,
-        name=name,
-        severity=severity,
-        path=path,
-        line=1,
-        column=1,
-        end_line=1,
-        end_column=1,
-        message=f"[{PARSE_ERROR_CODE}] {text}",
-        subject="not-analyzed",
-    )
+    return _file_finding(PARSE_ERROR_CODE, "parse-error", path, text, "not-analyzed")
+
+
+def _file_finding(code: str, fallback_name: str, path: str, text: str, subject: str) -> Finding:
+    """A finding about a whole file (line 1), not about a place in it."""
+    name, severity = _rule_meta(code, fallback_name)
+    return Finding(code=code, name=name, severity=severity, path=path, line=1, column=1, end_line=1,
+                   end_column=1, message=f"[{code}] {text}", subject=subject)
 
 
 class _Filter:

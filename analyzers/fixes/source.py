@@ -146,14 +146,9 @@ def keyword(call: cst.Call, name: str) -> cst.Arg | None:
 
 def dotted(node: cst.BaseExpression) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None."""
-    parts: list[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
+    from analyzers.extract.cst_expressions import dotted_name
+
+    return dotted_name(node)
 
 
 def has_star_args(call: cst.Call) -> bool:
