@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzers.gate.errors import GateError
+from analyzers.gate.json_input import read_json
 from analyzers.gate.merge import COMPUTED_NAME, MAPPED, RUNTIME, STATIC, GateFinding
 from analyzers.gate.runtime_results import parse_urn
 
@@ -191,21 +192,8 @@ def write(path: Path, entries: Mapping[Key, int], label: str) -> None:
 
 def load(path: Path, label: str) -> dict[Key, int]:
     where = f"baseline {label}"
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise GateError(f"{where}: too large ({size} bytes; the limit is {MAX_BYTES})")
-        text = path.read_bytes().decode("utf-8", "surrogateescape")
-    except FileNotFoundError:
-        raise GateError(f"{where}: file not found (create one with --write-baseline)") from None
-    except OSError as error:
-        raise GateError(f"{where}: cannot read ({error.strerror or type(error).__name__})") from None
-    try:
-        document = json.loads(text)
-    except ValueError as error:
-        raise GateError(f"{where}: not JSON ({str(error).splitlines()[0]})") from None
-    except RecursionError:
-        raise GateError(f"{where}: not JSON (nested too deeply)") from None
+    document = read_json(path, where, MAX_BYTES, missing="file not found (create one with --write-baseline)",
+                         errors="surrogateescape")
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise GateError(f"{where}: not a stackguard baseline (format must be {FORMAT!r})")
     if document.get("formatVersion") != FORMAT_VERSION:

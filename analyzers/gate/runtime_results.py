@@ -8,13 +8,13 @@ doesn't know (a newer pack) are skipped with a note.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from analyzers.gate.errors import GateError
+from analyzers.gate.json_input import read_json
 from policypack.rules import rule_by_code_or_name
 
 FORMAT = "stackguard-runtime-results"
@@ -78,23 +78,7 @@ class RuntimeResults:
 def load(path: Path, label: str | None = None) -> RuntimeResults:
     """Read and validate a results file; GateError (one line) for anything malformed."""
     label = label or str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise GateError(f"runtime results {label}: too large ({size} bytes; the limit is {MAX_BYTES})")
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise GateError(f"runtime results {label}: file not found") from None
-    except UnicodeDecodeError:
-        raise GateError(f"runtime results {label}: not UTF-8 text") from None
-    except OSError as error:
-        raise GateError(f"runtime results {label}: cannot read ({error.strerror})") from None
-    try:
-        document = json.loads(text)
-    except ValueError as error:
-        raise GateError(f"runtime results {label}: not JSON ({_first_line(error)})") from None
-    except RecursionError:
-        raise GateError(f"runtime results {label}: not JSON (nested too deeply)") from None
+    document = read_json(path, f"runtime results {label}", MAX_BYTES)
     return parse(document, label)
 
 
@@ -161,7 +145,3 @@ def _text(entry: dict[str, Any], key: str, where: str, required: bool = True) ->
     if len(value) > MAX_TEXT:
         raise GateError(f"{where}.{key} is too long ({len(value)} characters)")
     return value
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
