@@ -33,6 +33,7 @@ from analyzers.gate.errors import GateError
 from analyzers.gate.json_input import read_json
 from analyzers.gate.merge import COMPUTED_NAME, MAPPED, RUNTIME, STATIC, GateFinding
 from analyzers.gate.runtime_results import parse_urn
+from analyzers.reading import FileTooLarge, read_regular_file
 
 FORMAT = "stackguard-baseline"
 FORMAT_VERSION = 1
@@ -76,11 +77,8 @@ class Scopes:
 
     def _read(self, path: str) -> list[tuple[int, int, str]]:
         try:
-            file = self.cwd / path
-            if file.stat().st_size > MAX_SCOPE_FILE_BYTES:
-                return []
-            tree = ast.parse(file.read_bytes())
-        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = ast.parse(read_regular_file(self.cwd / path, MAX_SCOPE_FILE_BYTES))
+        except (OSError, FileTooLarge, SyntaxError, ValueError, RecursionError, MemoryError):
             return []  # an unreadable or broken file: module level for every finding
         spans: list[tuple[int, int, str]] = []
         pending: list[tuple[ast.AST, str]] = [(tree, "")]

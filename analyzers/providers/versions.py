@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analyzers.reading import FileTooLarge, read_regular_file
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
@@ -138,10 +140,8 @@ def major_of_spec(spec: str) -> int | None:
 
 def _text(path: Path) -> str:
     try:
-        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-            return ""
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return read_regular_file(path, MAX_FILE_BYTES).decode("utf-8", errors="replace")
+    except (OSError, FileTooLarge):
         return ""
 
 

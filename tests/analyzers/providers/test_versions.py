@@ -61,3 +61,19 @@ def test_broken_and_hostile_files_say_nothing(tmp_path: Path) -> None:
 
 def test_normalize() -> None:
     assert normalize("Pulumi_AWS") == normalize("pulumi.aws") == "pulumi-aws"
+
+
+def test_a_fifo_in_place_of_a_requirements_file_is_skipped(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    os.mkfifo(tmp_path / "requirements.txt")
+    (tmp_path / "requirements-dev.txt").write_text("pulumi-aws==6.2.0\n")
+    probe = "import sys; from pathlib import Path; from analyzers.providers.versions import project_pins; " \
+            "print(sorted((k, p.major) for k, p in project_pins(Path(sys.argv[1])).items()))"
+    repo = Path(__file__).resolve().parents[3]
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(repo)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[('pulumi-aws', 6)]"
