@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from analyzers.reading import FileTooLarge, read_regular_file
+
 ENV_VAR = "STACKGUARD_CACHE_DIR"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 MAX_AGE_SECONDS = 30 * 24 * 3600  # entries unused this long are pruned
@@ -369,8 +371,8 @@ class SummaryCache:
                     with contextlib.suppress(OSError):
                         os.rmdir(shard.path)
         for name in (".gitignore", "CACHEDIR.TAG"):
-            with contextlib.suppress(OSError):
-                if (self.directory / name).read_text(encoding="utf-8", errors="replace").find("stackguard") >= 0:
+            with contextlib.suppress(OSError, FileTooLarge):
+                if b"stackguard" in read_regular_file(self.directory / name, 4096):  # only the tags we wrote
                     (self.directory / name).unlink()
         with contextlib.suppress(OSError):
             self.directory.rmdir()

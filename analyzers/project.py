@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 # part of the cache key.
 SUMMARY_FORMAT_VERSION = 8
 DEFAULT_PROJECT = "project"
+_PROJECT_FILE_BYTES = 1024 * 1024
 _NAME_LINE = re.compile(r"^name\s*:\s*(?P<name>[^#\s][^#]*?)\s*(?:#.*)?$")
 
 __all__ = [
@@ -73,10 +74,12 @@ def not_analyzed(path: str, reason: str) -> FileSummary:
 
 def project_name(directory: Path) -> str:
     """The ``name:`` of ``directory``'s Pulumi.yaml (a one-line read, no YAML library)."""
+    from analyzers.reading import FileTooLarge, read_regular_file
+
     for file_name in ("Pulumi.yaml", "Pulumi.yml"):
-        try:
-            text = (directory / file_name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        try:  # the repository's file: a FIFO or a huge file in its place must not stall the run
+            text = read_regular_file(directory / file_name, _PROJECT_FILE_BYTES).decode("utf-8", errors="replace")
+        except (OSError, FileTooLarge):
             continue
         for line in text.splitlines():
             match = _NAME_LINE.match(line)

@@ -139,3 +139,20 @@ def test_options_reach_the_rules() -> None:
     summaries = [summarize_file("__main__.py", source)]
     assert [f.code for f in analyze(summaries)] == ["SG101"]
     assert analyze(summaries, {"SG101": {"allowedTypes": ["aws:s3/*"]}}) == []
+
+
+def test_project_name_does_not_wait_on_a_fifo(tmp_path: Path) -> None:
+    """The gate names projects from their Pulumi.yaml; one that is a FIFO must not hang it."""
+    import os
+    import subprocess
+    import sys
+
+    project = tmp_path / "infra"
+    project.mkdir()
+    os.mkfifo(project / "Pulumi.yaml")
+    probe = "import sys; from pathlib import Path; from analyzers.project import project_name; " \
+            "print(project_name(Path(sys.argv[1])))"
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", probe, str(project)], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(repo)})
+    assert done.returncode == 0 and done.stdout.strip() == "infra", done.stderr
