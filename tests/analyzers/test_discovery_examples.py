@@ -1,6 +1,7 @@
-"""SG002's own examples, built as real trees and linted through the whole run.
+"""The examples of rules about the file tree (SG002), built as real trees and linted through
+the whole run.
 
-SG002 is about the file system, not the program: each example declares its
+Such a rule is about the file system, not the program: each example declares its
 links in ``# symlink: NAME -> TARGET`` lines. The program becomes a Pulumi
 project's ``__main__.py``; every TARGET (relative to it) is created — a module
 when NAME ends in ``.py``, else a package — holding a marker that must never
@@ -16,15 +17,19 @@ from pathlib import Path
 import pytest
 
 from analyzers import runner
-from policypack.rules.sg002_symlink_outside_project import RULE
+from policypack.rules import all_rules
+from policypack.rules.base import Detector, Example, Rule
+from tests.support.examples import runs_as_tree
 
 MARKER = "Q7MARKERXJ"
 _LINK = re.compile(r"^# symlink: (?P<name>\S+) -> (?P<target>\S+)$", re.MULTILINE)
 
 CASES = [
-    pytest.param(example, id=f"{kind}-{index}")
-    for kind, examples in (("bad", RULE.bad), ("good", RULE.good))
+    pytest.param(rule, example, id=f"{rule.code}-{kind}-{index}")
+    for rule in all_rules() if runs_as_tree(rule)
+    for kind, examples in (("bad", rule.bad), ("good", rule.good))
     for index, example in enumerate(examples)
+    if Detector.STATIC in example.detectors
 ]
 
 
@@ -50,14 +55,14 @@ def build(example_code: str, tmp_path: Path) -> Path:
     return project
 
 
-@pytest.mark.parametrize("example", CASES)
-def test_example(example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("rule", "example"), CASES)
+def test_example(rule: Rule, example: Example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = build(example.code, tmp_path)
     monkeypatch.chdir(project)
     result = runner.run(runner.RunOptions(paths=[Path(".")], use_cache=False, jobs=1), cwd=project)
-    flagged = sorted(f.path for f in result.findings if f.code == RULE.code)
+    flagged = sorted(f.path for f in result.findings if f.code == rule.code)
     assert flagged == sorted(example.flagged), [f.message for f in result.findings]
-    assert all(f.severity.value == "info" for f in result.findings if f.code == RULE.code)
+    assert all(f.severity is rule.severity for f in result.findings if f.code == rule.code)
     # Every file that really is in the project is read, once; nothing outside it is.
     real_files = [name for directory, _, names in os.walk(project) for name in names
                   if name.endswith(".py") and not os.path.islink(os.path.join(directory, name))]
