@@ -137,9 +137,6 @@ class Rule:
     security_severity: float | None = None
     autofix: AutoFix | None = None  # what ``--fix`` does (see analyzers.fixes)
     no_autofix: str = ""  # why there is no automatic fix, for rules without one
-    # Why no committed fixture program (tests/fixtures/) can trigger the rule;
-    # every other rule must appear in a fixture's expected.json for each detector.
-    no_fixture: str = ""
     # "module:function" of the analyzer's implementation, for rules that read
     # source rather than the graph (the core never imports the analyzer, so a
     # name). analyzers.static_rules.source_checks() runs the ones it names.

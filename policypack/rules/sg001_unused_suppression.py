@@ -104,9 +104,5 @@ RULE = Rule(
         "https://flake8.pycqa.org/en/latest/user/violations.html#in-line-ignoring-errors",
     ),
     no_autofix="delete the unused code from the comment (or the comment) by hand.",
-    no_fixture=(
-        "it reports a suppression comment, not a resource, and fixture manifests "
-        "name resources; its examples run in tests/analyzers/test_suppressions_examples.py"
-    ),
     static_check="analyzers.suppressions:apply",
 )

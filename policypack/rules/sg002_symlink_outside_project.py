@@ -80,9 +80,5 @@ pulumi.export("bucket", storage.BUCKET_NAME)
         "whether the linked code belongs in the project or the link should go is the repository "
         "owner's call; `--fix` never writes through a link either."
     ),
-    no_fixture=(
-        "it needs a symlink leading out of the project, which tests build at test "
-        "time and never commit; its examples run in tests/analyzers/test_discovery_examples.py"
-    ),
     static_check="analyzers.runner:escaping_link_finding",
 )
