@@ -68,7 +68,6 @@ class Directive:
     file_level: bool
     codes: frozenset[str] | None  # stackguard codes; None = bare (every rule)
     used: set[str] = field(default_factory=set)
-    matched_any: bool = False
     reason: str = ""  # the text after "--"
     expires: datetime.date | None = None  # the last day it works ("until YYYY-MM-DD")
     bad_expiry: str | None = None  # an "until" that is not a date: the directive never works
@@ -207,7 +206,6 @@ def apply(
         for directive in directives_of(finding.path):
             in_span = finding.line <= directive.line <= max(finding.end_line, finding.line)
             if (directive.file_level or in_span) and directive.silences(finding.code):
-                directive.matched_any = True
                 directive.used.add(finding.code)  # matched: never "unused", even when refused
                 refusal = policy.refusal(directive, finding.code, today)
                 if refusal is None:
