@@ -7,7 +7,7 @@ from analyzers.fixes import apigateway, arguments, components, model, rds
 from benchmarks.fixit_rules.parameter_group_family import ParameterGroupFamily
 from policypack import harness
 from policypack.harness import child_process, fake_aws, records
-from policypack.knowledge import rds_support
+from policypack.knowledge import rds_support, tokens
 from policypack.rules import base
 
 # The codemods: analyzers/fixes/registry.py names each (module, function) and imports it on demand.
@@ -46,3 +46,7 @@ base.Rule.no_fixture
 # Facts the knowledge tests check against (tests/policypack/knowledge/test_rds_support.py).
 rds_support.UNVERIFIED
 rds_support.CALENDAR_ENGINES
+# Type tokens no rule names yet: tests/analyzers/extract/test_extract_naming.py checks every token in
+# the module (vars(tokens)) against the analyzer's naming.
+tokens.REST_RESOURCE
+tokens.LAMBDA_FUNCTION_URL

@@ -11,6 +11,7 @@ RDS_DATABASES = (RDS_INSTANCE, RDS_CLUSTER, RDS_CLUSTER_INSTANCE)
 
 # API Gateway v1 (REST)
 REST_API = "aws:apigateway/restApi:RestApi"
+REST_RESOURCE = "aws:apigateway/resource:Resource"
 REST_METHOD = "aws:apigateway/method:Method"
 REST_INTEGRATION = "aws:apigateway/integration:Integration"
 REST_DEPLOYMENT = "aws:apigateway/deployment:Deployment"
@@ -29,3 +30,4 @@ V2_AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer"
 LAMBDA_FUNCTION = "aws:lambda/function:Function"
 LAMBDA_ALIAS = "aws:lambda/alias:Alias"
 LAMBDA_PERMISSION = "aws:lambda/permission:Permission"
+LAMBDA_FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
