@@ -14,8 +14,10 @@ demo: setup
 test: setup
 	bash scripts/test
 
+## ruff, then vulture (dead code; its settings and whitelist: pyproject.toml [tool.vulture]).
 lint: setup
 	$(PYTHON) -m ruff check .
+	$(PYTHON) -m vulture
 
 docs: setup
 	$(PYTHON) -m policypack.docs

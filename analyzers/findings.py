@@ -1,11 +1,55 @@
-"""A static finding: one rule, one place in one file."""
+"""A static finding: one rule, one place in one file.
+
+Build one with :meth:`Finding.at` (a place in a file), :meth:`Finding.whole_file` or, for a
+rule's Violation, :meth:`Finding.with_message`: they take the rule (or its code), fill the name
+and severity from the catalog and write the ``[CODE]`` prefix (``Rule.message``), so every finding
+of a rule reads the same wherever it is made.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol, TypeVar
 
-from policypack.rules.base import Severity
+from policypack.rules import rule_by_code_or_name
+from policypack.rules.base import Rule, Severity
+
+_F = TypeVar("_F", bound="Finding")
+
+
+class Spanned(Protocol):
+    """Anything with a 1-based source range: a summary's Span, a graph resource's
+    SourceLocation, a gate's ResourceSite, or a :class:`Position`."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def end_line(self) -> int: ...
+    @property
+    def end_column(self) -> int: ...
+
+
+class Position(NamedTuple):
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+# Where a finding about a whole file (not a place in it) points.
+FILE_START = Position(1, 1, 1, 1)
+
+
+def _rule(rule: Rule | str) -> Rule:
+    if isinstance(rule, Rule):
+        return rule
+    found = rule_by_code_or_name(rule)
+    if found is None:  # a code typed in the analyzer's own source: a bug, not bad input
+        raise LookupError(f"the rule catalog has no {rule}")
+    return found
 
 
 @dataclass(frozen=True)
@@ -29,6 +73,28 @@ class Finding:
     # use it instead of the subject and leave out the message, which names the instances,
     # so they stay put when a call of the helper is added.
     site_key: str = ""
+
+    @classmethod
+    def at(cls: type[_F], rule: Rule | str, path: str, span: Spanned, text: str, **fields: Any) -> _F:
+        """A finding of ``rule`` at ``span`` of ``path`` whose message is ``[CODE] text``;
+        ``fields`` are the optional ones (subject, instances, site_key)."""
+        found = _rule(rule)
+        return cls.with_message(found, path, span, found.message(text), **fields)
+
+    @classmethod
+    def whole_file(cls: type[_F], rule: Rule | str, path: str, text: str, **fields: Any) -> _F:
+        """A finding about a whole file, not a place in it (line 1, column 1)."""
+        return cls.at(rule, path, FILE_START, text, **fields)
+
+    @classmethod
+    def with_message(cls: type[_F], rule: Rule | str, path: str, span: Spanned, full_message: str,
+                     **fields: Any) -> _F:
+        """As :meth:`at`, for a message that already starts with its ``[CODE]`` (a rule's Violation).
+        ``fields`` may set the severity too (the engine's enforcement level, for the gate)."""
+        found = _rule(rule)
+        given = {"name": found.name, "severity": found.severity, **fields}
+        return cls(code=found.code, path=path, line=span.line, column=span.column, end_line=span.end_line,
+                   end_column=span.end_column, message=full_message, **given)
 
     @property
     def fingerprint(self) -> str:

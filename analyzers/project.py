@@ -182,15 +182,4 @@ def to_finding(rule: Rule, violation: Violation) -> Finding | None:
     location = violation.resource.location
     if location is None:
         return None  # the synthetic stack: nothing in the source to point at
-    return Finding(
-        code=rule.code,
-        name=rule.name,
-        severity=rule.severity,
-        path=location.path,
-        line=location.line,
-        column=location.column,
-        end_line=location.end_line,
-        end_column=location.end_column,
-        message=violation.message,
-        subject=violation.resource.name,
-    )
+    return Finding.with_message(rule, location.path, location, violation.message, subject=violation.resource.name)

@@ -40,7 +40,6 @@ from analyzers.findings import Finding
 from analyzers.reading import FileTooLarge, read_regular_file
 from analyzers.selection import SelectionLayer, enabled_codes, resolve, severity_overrides
 from analyzers.suppressions import SuppressionPolicy
-from policypack.rules import rule_by_code_or_name
 from policypack.rules.base import Severity
 
 TOOL_VERSION = policypack.__version__
@@ -127,11 +126,6 @@ def _cwd_relative(path: Path, cwd: Path) -> str:
     return Path(os.path.relpath(path, cwd)).as_posix()
 
 
-def _rule_meta(code: str, fallback_name: str) -> tuple[str, Severity]:
-    rule = rule_by_code_or_name(code)
-    return (rule.name, rule.severity) if rule else (fallback_name, Severity.ERROR)
-
-
 def unreadable_finding(path: str, reason: str) -> Finding:
     return _not_analyzed(path, f"Cannot read this file ({reason}); it was not analyzed.")
 
@@ -146,20 +140,13 @@ def _too_large_finding(path: str, size: int | None) -> Finding:
 
 
 def escaping_link_finding(path: str) -> Finding:
-    return _file_finding(ESCAPING_LINK_CODE, "symlink-outside-project", path,
-                         "This symbolic link leads outside the project root; it was not followed, and "
-                         "nothing behind it was read or analyzed.", "symlink")
+    return Finding.whole_file(ESCAPING_LINK_CODE, path,
+                              "This symbolic link leads outside the project root; it was not followed, and "
+                              "nothing behind it was read or analyzed.", subject="symlink")
 
 
 def _not_analyzed(path: str, text: str) -> Finding:
-    return _file_finding(PARSE_ERROR_CODE, "parse-error", path, text, "not-analyzed")
-
-
-def _file_finding(code: str, fallback_name: str, path: str, text: str, subject: str) -> Finding:
-    """A finding about a whole file (line 1), not about a place in it."""
-    name, severity = _rule_meta(code, fallback_name)
-    return Finding(code=code, name=name, severity=severity, path=path, line=1, column=1, end_line=1,
-                   end_column=1, message=f"[{code}] {text}", subject=subject)
+    return Finding.whole_file(PARSE_ERROR_CODE, path, text, subject="not-analyzed")
 
 
 class _Filter:

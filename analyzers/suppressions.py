@@ -41,8 +41,8 @@ import tokenize
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from analyzers.findings import Finding
-from policypack.rules import all_rules, rule_by_code_or_name
+from analyzers.findings import Finding, Position
+from policypack.rules import all_rules
 
 UNUSED_CODE = "SG001"
 
@@ -68,7 +68,6 @@ class Directive:
     file_level: bool
     codes: frozenset[str] | None  # stackguard codes; None = bare (every rule)
     used: set[str] = field(default_factory=set)
-    matched_any: bool = False
     reason: str = ""  # the text after "--"
     expires: datetime.date | None = None  # the last day it works ("until YYYY-MM-DD")
     bad_expiry: str | None = None  # an "until" that is not a date: the directive never works
@@ -207,7 +206,6 @@ def apply(
         for directive in directives_of(finding.path):
             in_span = finding.line <= directive.line <= max(finding.end_line, finding.line)
             if (directive.file_level or in_span) and directive.silences(finding.code):
-                directive.matched_any = True
                 directive.used.add(finding.code)  # matched: never "unused", even when refused
                 refusal = policy.refusal(directive, finding.code, today)
                 if refusal is None:
@@ -254,25 +252,12 @@ def _unused_codes(directive: Directive, path: str, enabled: Callable[[str, str],
 
 
 def _unused_finding(path: str, directive: Directive, codes: list[str]) -> Finding:
-    rule = rule_by_code_or_name(UNUSED_CODE)
-    if rule is None:  # pragma: no cover - the catalog ships SG001
-        raise RuntimeError(f"the rule catalog has no {UNUSED_CODE}")
     known = {r.code for r in all_rules()}
     described = ", ".join(code if code in known else f"{code} (not a stackguard rule)" for code in codes)
     scope = "in this file" if directive.file_level else "on the lines this comment covers"
-    message = (
-        f"[{UNUSED_CODE}] Unused suppression: no {described} finding {scope}. "
+    text = (
+        f"Unused suppression: no {described} finding {scope}. "
         "Remove the code from the noqa comment so it can't hide a future finding."
     )
-    return Finding(
-        code=UNUSED_CODE,
-        name=rule.name,
-        severity=rule.severity,
-        path=path,
-        line=directive.line,
-        column=directive.column,
-        end_line=directive.line,
-        end_column=directive.end_column,
-        message=message,
-        subject=",".join(codes),
-    )
+    where = Position(directive.line, directive.column, directive.line, directive.end_column)
+    return Finding.at(UNUSED_CODE, path, where, text, subject=",".join(codes))

@@ -108,10 +108,6 @@ class Resource:
         return "<unknown>" if value is UNKNOWN else repr(value)
 
     @property
-    def package(self) -> str:
-        return self.type.split(":", 1)[0]
-
-    @property
     def is_stack(self) -> bool:
         return self.type == STACK_TYPE
 
@@ -133,7 +129,7 @@ class Resource:
 
 
 class ResourceGraph:
-    """Resources indexed once by URN, type, parent and reverse dependency.
+    """Resources indexed once by URN, type and parent.
 
     Every lookup is O(1) or O(answer), so a rule that loops over resources stays
     linear in the stack size.
@@ -144,17 +140,11 @@ class ResourceGraph:
         self._by_urn: dict[str, Resource] = {}
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         self._children: dict[str, list[Resource]] = defaultdict(list)
-        self._dependents: dict[str, list[tuple[Resource, str | None]]] = defaultdict(list)
         for resource in self.resources:
             self._by_urn[resource.urn] = resource
             self._by_type[resource.type].append(resource)
             if resource.parent:
                 self._children[resource.parent].append(resource)
-            for dep in resource.dependencies:
-                self._dependents[dep].append((resource, None))
-            for prop, deps in resource.property_dependencies.items():
-                for dep in deps:
-                    self._dependents[dep].append((resource, prop))
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)
@@ -176,15 +166,6 @@ class ResourceGraph:
     def children_of(self, resource: Resource) -> list[Resource]:
         return list(self._children.get(resource.urn, ()))
 
-    def ancestors(self, resource: Resource) -> Iterator[Resource]:
-        """Parents from the nearest up to the root; stops on cycles."""
-        seen = {resource.urn}
-        current = self.parent_of(resource)
-        while current is not None and current.urn not in seen:
-            yield current
-            seen.add(current.urn)
-            current = self.parent_of(current)
-
     def prop_targets(self, resource: Resource, prop: str, *types: str) -> list[Resource]:
         """Resources that ``prop`` of ``resource`` depends on, optionally by type.
 
@@ -204,20 +185,3 @@ class ResourceGraph:
             urns.update(deps)
         found = [self._by_urn[u] for u in sorted(urns) if u in self._by_urn]
         return [r for r in found if not types or r.type in types]
-
-    def dependents(self, resource: Resource, *types: str, prop: str | None = None) -> list[Resource]:
-        """Resources that depend on ``resource`` (through ``prop`` when given).
-
-        Each dependent appears once, in registration order.
-        """
-        seen: set[str] = set()
-        found = []
-        for dependent, via in self._dependents.get(resource.urn, ()):
-            if prop is not None and via != prop:
-                continue
-            if types and dependent.type not in types:
-                continue
-            if dependent.urn not in seen:
-                seen.add(dependent.urn)
-                found.append(dependent)
-        return found

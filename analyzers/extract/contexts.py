@@ -32,7 +32,6 @@ class Context:
     args: dict[str, Val] = field(default_factory=dict)
     self_val: Val | None = None  # the instance, for methods
     iteration: Val | None = None  # the element of this iteration, for loops (None: unknown)
-    generic: bool = False  # analysed on its own: parameters unknown
     depth: int = 0
     # Branch conditions the analyzer could not decide on the way to this run (values.Literal):
     # the run happens only on paths where they hold.
@@ -57,6 +56,3 @@ class Context:
             if context.self_val is not None:
                 return context.self_val
         return None
-
-
-ROOT_ID = 0

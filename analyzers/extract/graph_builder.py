@@ -65,9 +65,8 @@ class Node:
     secret: set[str] = field(default_factory=set)
     patterns: dict[str, NamePattern] = field(default_factory=dict)  # partly known string props
     # Provider schema checks (SG4xx): the keywords the call passes (its own, a resolved
-    # **dict's and an Args object's), whether a spread hides more, and what the class accepts.
+    # **dict's and an Args object's), and what the class accepts.
     keywords: tuple[tuple[str, Val], ...] = ()
-    keywords_hidden: bool = False
     arguments: ArgumentFacts | None = None
 
     @property
@@ -215,7 +214,7 @@ class _Builder:
             node.class_key = instance.class_key
             if instance.class_key is not None:
                 node.type = self.components.token(instance.class_key, instance.init_context)
-        node.keywords, node.keywords_hidden = tuple(props), hidden
+        node.keywords = tuple(props)
         node.arguments = self.ev.providers.arguments(instance.sdk_path) if instance.sdk_path else None
         for snake, value in props:
             if node.arguments is not None and not node.arguments.accepts(snake):

@@ -18,7 +18,6 @@ from analyzers.extract import options
 from analyzers.extract.values import (
     CONFIG,
     DATA,
-    EXTERNAL,
     MAP,
     SEQ,
     Val,
@@ -333,7 +332,3 @@ def _map_method(receiver: Val, name: str, args: Sequence[Val]) -> Val | None:
 
 def external_function(path: str) -> Handler | None:
     return FUNCTIONS.get(path)
-
-
-def is_external(val: Val) -> bool:
-    return val.kind == EXTERNAL

@@ -80,8 +80,7 @@ class Runs:
                 class_key = (module.path, info.class_name)
                 self.generic_instances.add(class_key)
                 self_val = Val(SELF, ref=(class_key, class_node_key(class_key)))
-            context = self._new_context(module, function, None, optional=False, self_val=self_val,
-                                        generic=True)
+            context = self._new_context(module, function, None, optional=False, self_val=self_val)
             if context is None:
                 return None
             self._generic[key] = context

@@ -11,10 +11,9 @@ from analyzers.extract.values import ClassKey
 
 PULUMI_COMPONENT_BASES = frozenset({"pulumi.ComponentResource", "pulumi.resource.ComponentResource"})
 
-# What a constructor call builds
+# What a constructor call builds (SiteInstance.kind): CUSTOM, naming.PROVIDER,
+# naming.COMPONENT (a component package's class: awsx, ...) or LOCAL_COMPONENT.
 CUSTOM = naming.CUSTOM  # a cloud resource (SDK class, or a project CustomResource subclass)
-PROVIDER = naming.PROVIDER
-PACKAGE_COMPONENT = naming.COMPONENT  # a component from a component package (awsx, ...)
 LOCAL_COMPONENT = "local-component"  # an instance of a project ComponentResource subclass
 
 

@@ -10,7 +10,7 @@ call into project code), so its references may be incomplete.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 from policypack.graph import UNKNOWN
@@ -207,14 +207,6 @@ def data(value: Any, parts: Iterable[Val] = ()) -> Val:
 
 def unknown(parts: Iterable[Val] = ()) -> Val:
     return data(UNKNOWN, parts)
-
-
-def with_flags(val: Val, *, unresolved: bool = False, secret: bool = False, deps: frozenset[str] = frozenset()
-               ) -> Val:
-    if not (unresolved or secret or deps):
-        return val
-    return replace(val, unresolved=val.unresolved or unresolved, secret=val.secret or secret,
-                   deps=val.deps | deps)
 
 
 def is_fully_known(value: Any) -> bool:

@@ -295,7 +295,7 @@ def removed_argument(workspace: Workspace, finding: Finding) -> Fix | None:
     api_text = dotted(api_arg.value)
     if variable is None or "." in variable or api_text is None or not _movable_value(stage_arg.value):
         return None
-    if variable in _names(api_arg.value) | _names(stage_arg.value) | _names(name_expr):
+    if variable in spelling.names_in(api_arg.value) | spelling.names_in(stage_arg.value) | spelling.names_in(name_expr):
         return None  # the statement rebinds a name the Stage would read
     comment = edits.own_line_comment(file, stage_arg)  # it says something about the stage: it moves along
     removal = edits.remove_argument(file, call, stage_arg, keep_comment=False)
@@ -330,12 +330,3 @@ def _movable_value(value: cst.BaseExpression) -> bool:
     return dotted(value) not in (None, "None", "True", "False")
 
 
-def _names(node: cst.CSTNode) -> set[str]:
-    found: set[str] = set()
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, cst.Name):
-            found.add(current.value)
-        pending.extend(current.children)
-    return found

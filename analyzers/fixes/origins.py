@@ -51,10 +51,6 @@ class WrittenValue:
     value: str
     parts: tuple[WrittenLiteral, ...]
 
-    @property
-    def literals(self) -> tuple[WrittenLiteral, ...]:
-        return self.parts
-
 
 def argument(file: SourceFile, call: cst.Call, prop: str) -> cst.Arg | None:
     """The keyword argument of ``call`` that sets camelCase ``prop``."""

@@ -67,10 +67,6 @@ class Site:
     def start(self) -> int:
         return self.file.span(self.statement)[0]
 
-    @property
-    def end(self) -> int:
-        return self.file.span(self.statement)[1]
-
 
 def site_of(workspace: Workspace, resource: Resource) -> Site | None:
     """The statement that holds ``resource``'s call, when code can go right after it: the call is

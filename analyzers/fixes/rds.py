@@ -8,7 +8,7 @@ from analyzers.findings import Finding
 from analyzers.fixes import scopes
 from analyzers.fixes.engine import key_of
 from analyzers.fixes.model import Change, Edit, Fix
-from analyzers.fixes.origins import argument, respell, written_expression, written_value
+from analyzers.fixes.origins import WrittenValue, argument, respell, written_expression, written_value
 from analyzers.fixes.source import SourceFile, dotted
 from analyzers.fixes.workspace import Workspace
 from policypack.graph import Resource
@@ -23,14 +23,37 @@ def _knows(resource: Resource, *props: str) -> bool:
     return "*" not in resource.unresolved and not any(prop in resource.unresolved for prop in props)
 
 
+class _Respellings:
+    """Props rewritten where they are written, gathered into one fix (both rules' shape)."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.edits: set[Edit] = set()
+        self.changes: set[Change] = set()
+        self.said: list[str] = []
+
+    def add(self, target: Resource, prop: str, wanted: str, said: str, written: WrittenValue | None = None) -> bool:
+        """Respell ``prop`` of ``target`` as ``wanted``; False when its literals can't say it."""
+        written = written if written is not None else written_value(self.workspace, target, prop)
+        respelled = respell(written, wanted) if written is not None else None
+        if respelled is None:
+            return False
+        self.edits.update(respelled)
+        self.changes.add((self.workspace.identity(target), prop))
+        self.said.append(said)
+        return True
+
+    def fix(self, finding: Finding, description: str) -> Fix:
+        return Fix(key_of(finding), FixSafety.SAFE, f"{description} ({', '.join(self.said)})",
+                   tuple(sorted(self.edits)), frozenset(self.changes))
+
+
 def parameter_group_family(workspace: Workspace, finding: Finding) -> Fix | None:
     databases = {resource.urn for resource in workspace.resources_at(finding)}
     found = [m for m in sg201.mismatches(workspace.graph) if m.database.urn in databases]
     if not found:
         return None
-    edits: set[Edit] = set()
-    changes: set[Change] = set()
-    names = []
+    respellings = _Respellings(workspace)
     for mismatch in found:
         database, info = mismatch.database, mismatch.info
         if not _knows(database, "engine", "engineVersion", mismatch.prop):
@@ -38,25 +61,18 @@ def parameter_group_family(workspace: Workspace, finding: Finding) -> Fix | None
         if info.source is not database and not _knows(info.source, "engine", "engineVersion"):
             return None
         if mismatch.group.resource is None:  # an AWS default group named on the database
-            target, prop = database, mismatch.prop
-            written = written_value(workspace, database, prop)
+            written = written_value(workspace, database, mismatch.prop)
             if written is None:
                 return None
             wanted = written.value[:len(_DEFAULT_PREFIX)] + mismatch.expected
-        else:
-            target, prop = mismatch.group.resource, "family"
-            if not _knows(target, prop):
+            if not respellings.add(database, mismatch.prop, wanted, f"{database.name}: '{wanted}'", written):
                 return None
-            written = written_value(workspace, target, prop)
-            wanted = mismatch.expected
-        respelled = respell(written, wanted) if written is not None else None
-        if respelled is None:
-            return None
-        edits.update(respelled)
-        changes.add((workspace.identity(target), prop))
-        names.append(f"{target.name}: '{wanted}'")
-    fix = Fix(key_of(finding), FixSafety.SAFE, f"set the parameter group family ({', '.join(names)})",
-              tuple(sorted(edits)), frozenset(changes))
+        else:
+            group = mismatch.group.resource
+            if not _knows(group, "family") or not respellings.add(
+                    group, "family", mismatch.expected, f"{group.name}: '{mismatch.expected}'"):
+                return None
+    fix = respellings.fix(finding, "set the parameter group family")
     if len(found) == 1 and found[0].group.resource is not None:
         derived = _derived_family(workspace, found[0], fix)
         if derived is not None:
@@ -120,24 +136,14 @@ def option_group_engine(workspace: Workspace, finding: Finding) -> Fix | None:
     found = [m for m in sg203.mismatches(workspace.graph) if m.instance.urn in instances]
     if not found:
         return None
-    edits: set[Edit] = set()
-    changes: set[Change] = set()
-    names = []
+    respellings = _Respellings(workspace)
     for mismatch in found:
         if not _knows(mismatch.instance, "engine", "engineVersion", "optionGroupName"):
             return None
         for prop, wanted in (("engineName", mismatch.engine), ("majorEngineVersion", mismatch.major)):
             if wanted is None:
                 continue
-            if not _knows(mismatch.group, prop):
+            if not _knows(mismatch.group, prop) or not respellings.add(mismatch.group, prop, wanted,
+                                                                       f"{prop} '{wanted}'"):
                 return None
-            written = written_value(workspace, mismatch.group, prop)
-            respelled = respell(written, wanted) if written is not None else None
-            if respelled is None:
-                return None
-            edits.update(respelled)
-            changes.add((workspace.identity(mismatch.group), prop))
-            names.append(f"{prop} '{wanted}'")
-    return Fix(key_of(finding), FixSafety.SAFE,
-               f"make option group '{found[0].group.name}' match the instance ({', '.join(names)})",
-               tuple(sorted(edits)), frozenset(changes))
+    return respellings.fix(finding, f"make option group '{found[0].group.name}' match the instance")

@@ -133,9 +133,6 @@ class SourceFile:
                 return ancestor
         return self.module
 
-    def body_of(self, block: cst.CSTNode) -> tuple[cst.BaseStatement, ...]:
-        return tuple(block.body) if isinstance(block, BLOCKS) else ()
-
 
 def keyword(call: cst.Call, name: str) -> cst.Arg | None:
     for arg in call.args:

@@ -103,14 +103,19 @@ def resource_options(file: SourceFile) -> tuple[str, tuple[Edit, ...]] | None:
 
 def used_names(file: SourceFile) -> set[str]:
     """Every name the file's code uses, and the builtins: a new variable must shadow none of them."""
-    names = set(dir(builtins))
-    pending: list[cst.CSTNode] = [file.module]
+    return set(dir(builtins)) | names_in(file.module)
+
+
+def names_in(node: cst.CSTNode) -> set[str]:
+    """Every name used under ``node``."""
+    found: set[str] = set()
+    pending = [node]
     while pending:
-        node = pending.pop()
-        if isinstance(node, cst.Name):
-            names.add(node.value)
-        pending.extend(node.children)
-    return names
+        current = pending.pop()
+        if isinstance(current, cst.Name):
+            found.add(current.value)
+        pending.extend(current.children)
+    return found
 
 
 def variable_name(logical: str, taken: set[str]) -> str:

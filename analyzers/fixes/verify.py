@@ -43,7 +43,6 @@ def finding_id(finding: Finding) -> FindingId:
 class Snapshot:
     findings: Counter[FindingId]
     resources: dict[Identity, dict[str, Any]]  # identity → field → value
-    identity_of: dict[str, Identity]  # URN → identity
     # What the source-only rules could not tell (a child's parent, a component's register_outputs):
     # a fix must not make the analyzer unsure where it was sure, or a finding vanishes for that.
     unsure: Counter[tuple[str, ...]]
@@ -89,7 +88,7 @@ def snapshot(findings: Iterable[Finding], project: Any) -> Snapshot:
                 name in resource.secret_props,
             )
         resources[identity] = fields
-    return Snapshot(Counter(finding_id(f) for f in findings), resources, identity_of, _unsure(project))
+    return Snapshot(Counter(finding_id(f) for f in findings), resources, _unsure(project))
 
 
 def _unsure(project: Any) -> Counter[tuple[str, ...]]:

@@ -3,7 +3,7 @@ from a finding or a graph resource to the libcst nodes that wrote it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import libcst as cst
@@ -56,13 +56,6 @@ class Workspace:
         """The resources built by the call starting at 1-based ``line`` and ``column`` of ``path``."""
         return list(self._by_location.get((path, line, column), ()))
 
-    def instances(self, resource: Resource) -> list[Resource]:
-        """Every resource built by the same call as ``resource`` (loops, functions called twice)."""
-        where = resource.location
-        if where is None:
-            return [resource]
-        return list(self._by_location.get((where.path, where.line, where.column), ()))
-
     def call(self, resource: Resource) -> tuple[SourceFile, cst.Call] | None:
         """The constructor call that built ``resource``, when fixes may edit its file."""
         where: SourceLocation | None = resource.location
@@ -76,6 +69,3 @@ class Workspace:
 
     def node(self, resource: Resource) -> Any:
         return self.project.nodes.get(resource.urn)
-
-    def of_types(self, *types: str) -> Iterator[Resource]:
-        yield from self.graph.of_type(*types)

@@ -16,11 +16,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 
-from analyzers.findings import Finding
+from analyzers.findings import FILE_START, Finding
 from analyzers.folding import folded_note
 from analyzers.gate.runtime_results import RuntimeViolation
 from analyzers.gate.source_map import AMBIGUOUS, MAPPED, UNMAPPED, Mapping
-from policypack.rules import rule_by_code_or_name
 from policypack.rules.base import Severity
 
 STATIC, RUNTIME = "static", "runtime"
@@ -59,10 +58,10 @@ def from_static(finding: Finding) -> GateFinding:
 
 
 def runtime_finding(violation: RuntimeViolation, mapping: Mapping, project_file: str) -> GateFinding:
-    rule = rule_by_code_or_name(violation.code)
-    name = rule.name if rule is not None else violation.policy
-    common = dict(code=violation.code, name=name, severity=_SEVERITY[violation.enforcement],
-                  subject=violation.urn.name, detectors=(RUNTIME,), urns=(violation.raw_urn,))
+    # The name is the catalog's (runtime_results drops codes it does not know); the severity
+    # is the enforcement level the engine ran the policy at.
+    common = dict(severity=_SEVERITY[violation.enforcement], subject=violation.urn.name, detectors=(RUNTIME,),
+                  urns=(violation.raw_urn,))
     site = mapping.site
     if mapping.status == MAPPED and site is not None:
         if site.function and site.subject:
@@ -72,8 +71,7 @@ def runtime_finding(violation: RuntimeViolation, mapping: Mapping, project_file:
         if mapping.via_parent is not None:
             message += (f" (Created inside {site.type} {site.shown_name()!r}, which the analyzer can't see "
                         "into; this is where that component is created.)")
-        return GateFinding(path=site.path, line=site.line, column=site.column, end_line=site.end_line,
-                           end_column=site.end_column, message=message, location=MAPPED, **common)
+        return GateFinding.with_message(violation.code, site.path, site, message, location=MAPPED, **common)
     if mapping.status == AMBIGUOUS:
         shown = [f"{c.path}:{c.line}" for c in mapping.candidates[:MAX_LISTED_CANDIDATES]]
         more = len(mapping.candidates) - len(shown)
@@ -81,10 +79,10 @@ def runtime_finding(violation: RuntimeViolation, mapping: Mapping, project_file:
         note = f"created at one of {where}; the source can't tell which"
     else:
         note = "no construction site of this type and name in the analysed source"
-    return GateFinding(path=project_file, line=1, column=1, end_line=1, end_column=1,
-                       message=f"{violation.message} (Resource {violation.raw_urn}: {note}.)",
-                       location=mapping.status if mapping.status in (AMBIGUOUS, UNMAPPED) else UNMAPPED,
-                       **common)
+    return GateFinding.with_message(violation.code, project_file, FILE_START,
+                                    f"{violation.message} (Resource {violation.raw_urn}: {note}.)",
+                                    location=mapping.status if mapping.status in (AMBIGUOUS, UNMAPPED) else UNMAPPED,
+                                    **common)
 
 
 def merge(findings: Iterable[Finding]) -> list[GateFinding]:

@@ -23,6 +23,7 @@ from analyzers.gate.errors import GateError
 from analyzers.gate.merge import RUNTIME, STATIC, GateFinding, counts
 from analyzers.reporters import Report, count_phrase, message_without_code
 from analyzers.reporters.escaping import line_start_path, printable, utf8_safe
+from analyzers.reporters.json import finding_fields, instances_field
 from policypack.rules import rule_by_code_or_name
 
 STDOUT = "-"
@@ -171,21 +172,12 @@ def context_phrases(report: GateReport) -> list[str]:
 
 def _finding_json(report: GateReport, finding: GateFinding) -> dict[str, object]:
     return {
-        "code": finding.code,
-        "name": finding.name,
-        "severity": finding.severity.value,
-        "path": utf8_safe(finding.path),
-        "line": finding.line,
-        "column": finding.column,
-        "end_line": finding.end_line,
-        "end_column": finding.end_column,
-        "message": utf8_safe(finding.message),
-        "fingerprint": finding.fingerprint,
+        **finding_fields(finding),
         "detectors": list(finding.detectors),
         "urns": [utf8_safe(urn) for urn in finding.urns],
         "source_location": finding.location if RUNTIME in finding.detectors and STATIC not in finding.detectors
         else "mapped",
-        **({"instances": [utf8_safe(name) for name in finding.instances]} if len(finding.instances) > 1 else {}),
+        **instances_field(finding),
     }
 
 

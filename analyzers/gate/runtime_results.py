@@ -118,7 +118,7 @@ def parse(document: Any, label: str) -> RuntimeResults:
             raise GateError(f"{field_of}.urn is not a Pulumi URN")
         message = _text(entry, "message", field_of)
         if not message.startswith(f"[{code}]"):
-            message = f"[{code}] {message}"
+            message = rule.message(message)
         parent_text = _text(entry, "parent", field_of, required=False)
         violations.append(RuntimeViolation(
             code=code,

@@ -82,6 +82,7 @@ def find(package: str, path: Sequence[Path]) -> InstalledPackage | None:
 
 @lru_cache(maxsize=64)
 def _installed(entry: Path, package: str, mtime: int, size: int) -> InstalledPackage:
+    del mtime, size  # only part of the cache key: a package installed again is read again
     return InstalledPackage(entry, package, _version(entry, package))
 
 

@@ -34,27 +34,29 @@ def render(report: Report) -> str:
         "tool": "stackguard",
         "version": report.tool_version,
         "findings": [
-            _with_instances(finding, {
-                "code": finding.code,
-                "name": finding.name,
-                "severity": finding.severity.value,
-                "path": utf8_safe(finding.path),  # non-UTF-8 bytes as \xNN (escaping.py)
-                "line": finding.line,
-                "column": finding.column,
-                "end_line": finding.end_line,
-                "end_column": finding.end_column,
-                "message": utf8_safe(finding.message),
-                "fingerprint": finding.fingerprint,
-                **_fix(report, finding),
-            })
+            {**finding_fields(finding), **_fix(report, finding), **instances_field(finding)}
             for finding in report.findings
         ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _with_instances(finding: Finding, entry: dict[str, object]) -> dict[str, object]:
+def finding_fields(finding: Finding) -> dict[str, object]:
+    """What every JSON report says of a finding (this one and the CI gate's), in this order."""
+    return {
+        "code": finding.code,
+        "name": finding.name,
+        "severity": finding.severity.value,
+        "path": utf8_safe(finding.path),  # non-UTF-8 bytes as \xNN (escaping.py)
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "message": utf8_safe(finding.message),
+        "fingerprint": finding.fingerprint,
+    }
+
+
+def instances_field(finding: Finding) -> dict[str, object]:
     """A finding folded from several resources one call creates lists them (analyzers/folding.py)."""
-    if len(finding.instances) > 1:
-        entry["instances"] = [utf8_safe(name) for name in finding.instances]
-    return entry
+    return {"instances": [utf8_safe(name) for name in finding.instances]} if len(finding.instances) > 1 else {}

@@ -149,16 +149,4 @@ def close_matches(name: str, candidates: list[str]) -> list[str]:
 
 
 def finding(rule: Rule, site: CallSite, message: str) -> Finding:
-    span = site.first.span
-    return Finding(
-        code=rule.code,
-        name=rule.name,
-        severity=rule.severity,
-        path=site.first.module.path,
-        line=span.line,
-        column=span.column,
-        end_line=span.end_line,
-        end_column=span.end_column,
-        message=f"[{rule.code}] {message}",
-        subject=site.subject,
-    )
+    return Finding.at(rule, site.first.module.path, site.first.span, message, subject=site.subject)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from analyzers.extract.summary import ABORTED, LIMIT, ParseProblem
-from analyzers.findings import Finding
+from analyzers.findings import Finding, Position
 from analyzers.static_rules import SourceContext
 from policypack.rules.sg000_parse_error import RULE
 
@@ -13,18 +13,9 @@ from policypack.rules.sg000_parse_error import RULE
 def findings(context: SourceContext) -> Iterator[Finding]:
     for summary in context.summaries:
         for problem in summary.problems:
-            yield Finding(
-                code=RULE.code,
-                name=RULE.name,
-                severity=RULE.severity,
-                path=summary.path,
-                line=problem.line,
-                column=problem.column,
-                end_line=problem.line,
-                end_column=problem.column,
-                message=f"[{RULE.code}] {_text(problem)}; it was not analyzed.",
-                subject=f"line {problem.line}",
-            )
+            where = Position(problem.line, problem.column, problem.line, problem.column)
+            yield Finding.at(RULE, summary.path, where, f"{_text(problem)}; it was not analyzed.",
+                             subject=f"line {problem.line}")
 
 
 def _text(problem: ParseProblem) -> str:

@@ -20,21 +20,11 @@ def findings(context: SourceContext) -> Iterator[Finding]:
         info = components.ev.class_info(key)
         if info is None:
             continue
-        span = info.span
-        yield Finding(
-            code=RULE.code,
-            name=RULE.name,
-            severity=RULE.severity,
-            path=key[0],
-            line=span.line,
-            column=span.column,
-            end_line=span.end_line,
-            end_column=span.end_column,
-            message=(
-                f"[{RULE.code}] Component {info.name} never calls self.register_outputs(...) in its "
-                "constructor: Pulumi keeps the component 'creating' until the program ends, its outputs "
-                "are not recorded in the state, and stack references can't read them. End __init__ with "
-                "self.register_outputs({...}) (an empty dict is fine)."
-            ),
+        yield Finding.at(
+            RULE, key[0], info.span,
+            f"Component {info.name} never calls self.register_outputs(...) in its "
+            "constructor: Pulumi keeps the component 'creating' until the program ends, its outputs "
+            "are not recorded in the state, and stack references can't read them. End __init__ with "
+            "self.register_outputs({...}) (an empty dict is fine).",
             subject=info.name,
         )

@@ -23,21 +23,12 @@ def findings(context: SourceContext) -> Iterator[Finding]:
         component = child.component[1].rsplit(".", 1)[-1]
         label = f"'{child.name}'" if child.name is not None else "(name computed at run time)"
         span = child.site.span
-        yield Finding(
-            code=RULE.code,
-            name=RULE.name,
-            severity=RULE.severity,
-            path=child.module.path,
-            line=span.line,
-            column=span.column,
-            end_line=span.end_line,
-            end_column=span.end_column,
-            message=(
-                f"[{RULE.code}] {child.type} {label} is created inside component {component} without "
-                "parent=self: the engine registers it at the stack root, outside the component, so the "
-                "component's outputs, aliases and deletion don't cover it. Pass "
-                "opts=pulumi.ResourceOptions(parent=self) (or merge parent=self into the options)."
-            ),
+        yield Finding.at(
+            RULE, child.module.path, span,
+            f"{child.type} {label} is created inside component {component} without "
+            "parent=self: the engine registers it at the stack root, outside the component, so the "
+            "component's outputs, aliases and deletion don't cover it. Pass "
+            "opts=pulumi.ResourceOptions(parent=self) (or merge parent=self into the options).",
             subject=child.name if child.name is not None else "",
             site_key=site_subject(child.module.path, child.site, child.type),
             instances=(child.name if child.name is not None else f"{child.type} at {child.module.path}:{span.line}",),

@@ -19,9 +19,14 @@ from typing import Any
 
 import yaml
 
+from policypack.harness.reading import UnreadableFile, read_bounded
 from policypack.harness.records import CaptureError
 
 __all__ = ["Program", "check_project_name", "program_environment", "resolve_program"]
+
+# Pulumi.yaml and Pulumi.<stack>.yaml are a few kilobytes (a stack's encrypted secrets included);
+# the cap keeps a hostile one from exhausting memory.
+MAX_PROJECT_FILE_BYTES = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -45,8 +50,8 @@ def _config_text(value: Any) -> str | None:
 
 def _load_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = yaml.safe_load(read_bounded(path, MAX_PROJECT_FILE_BYTES).decode("utf-8"))
+    except (UnreadableFile, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise CaptureError(f"{path}: cannot read: {exc}") from None
     return data if isinstance(data, dict) else {}
 
@@ -83,7 +88,7 @@ def resolve_program(program: str | os.PathLike, stack: str) -> Program:
         return Program(main=path, root=path.parent, project=None, config={})
     if not path.is_dir():
         raise CaptureError(f"{program}: no such program file or directory")
-    project_file = next((path / n for n in ("Pulumi.yaml", "Pulumi.yml") if (path / n).is_file()), None)
+    project_file = next((path / n for n in ("Pulumi.yaml", "Pulumi.yml") if os.path.lexists(path / n)), None)
     project_data = _load_yaml(project_file) if project_file else {}
     project = project_data.get("name") if isinstance(project_data.get("name"), str) else None
     if project is not None:
@@ -104,7 +109,7 @@ def resolve_program(program: str | os.PathLike, stack: str) -> Program:
         if text is not None:
             config[qualified(str(key))] = text
     stack_file = path / f"Pulumi.{stack}.yaml"
-    for key, value in ((_load_yaml(stack_file).get("config") or {}) if stack_file.is_file() else {}).items():
+    for key, value in ((_load_yaml(stack_file).get("config") or {}) if os.path.lexists(stack_file) else {}).items():
         text = _config_text(value)
         if text is not None:
             config[qualified(str(key))] = text

@@ -80,15 +80,10 @@ CALENDAR_ENGINES = ("postgres", "mysql", "mariadb", "aurora-postgresql", "aurora
 
 # (engine, major) → last day of standard support.
 END_OF_STANDARD_SUPPORT: dict[tuple[str, str], dt.date] = {(f.engine, f.major): f.end for f in FACTS}
-_BY_KEY = {(f.engine, f.major): f for f in FACTS}
 
 
 def end_of_standard_support(engine: str, major: str) -> dt.date | None:
     return END_OF_STANDARD_SUPPORT.get((engine, major))
-
-
-def fact(engine: str, major: str) -> SupportFact | None:
-    return _BY_KEY.get((engine, major))
 
 
 def supported_majors(engine: str) -> list[str]:

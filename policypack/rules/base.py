@@ -146,8 +146,13 @@ class Rule:
         if self.check is not None and all(o.name != IGNORE_RESOURCES.name for o in self.options):
             object.__setattr__(self, "options", (*self.options, IGNORE_RESOURCES))
 
+    def message(self, text: str) -> str:
+        """A violation's or finding's message: the code in brackets, then the text (both
+        detectors write it here, so reporters can show the code apart)."""
+        return f"[{self.code}] {text}"
+
     def violation(self, resource: Resource, text: str) -> Violation:
-        return Violation(self.code, resource, f"[{self.code}] {text}")
+        return Violation(self.code, resource, self.message(text))
 
     def resolve_options(self, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
         """Defaults overlaid with the user's values for this rule's known keys."""

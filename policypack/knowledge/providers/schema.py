@@ -24,7 +24,6 @@ KIND_NAMES = {
 CUSTOM = "custom"
 COMPONENT = "component"
 PROVIDER = "provider"
-CLASS_KINDS = frozenset({CUSTOM, COMPONENT, PROVIDER})
 
 # Keywords every generated resource constructor takes besides its arguments
 # (``__init__(resource_name, *args, **kwargs)`` picks ``args``/``opts`` out of kwargs).

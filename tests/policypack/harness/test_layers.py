@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 HARNESS = Path(__file__).resolve().parents[3] / "policypack" / "harness"
-ORDER = ["records", "fake_names", "fake_aws", "monitor", "program", "capture", "analyze_request",
+ORDER = ["records", "reading", "fake_names", "fake_aws", "monitor", "program", "capture", "analyze_request",
          "child_process", "offline"]
 
 
