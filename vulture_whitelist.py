@@ -41,8 +41,6 @@ discovery.FileSet.file_count  # tests/analyzers/test_cli_discovery.py
 model.Outcome.rounds  # tests/analyzers/fixes/test_engine.py (fixing stops after MAX_ROUNDS)
 runner.lint_sources  # tests/analyzers/test_suppressions_examples.py, test_suppression_governance.py
 records.StackCapture.stack_outputs  # tests/policypack/harness/, tests/reference_stack/
-# The rule contract's reason a rule has no fixture program (tests/reference_stack/test_fixture_programs.py).
-base.Rule.no_fixture
 # Facts the knowledge tests check against (tests/policypack/knowledge/test_rds_support.py).
 rds_support.UNVERIFIED
 rds_support.CALENDAR_ENGINES
