@@ -8,7 +8,6 @@ from benchmarks.fixit_rules.parameter_group_family import ParameterGroupFamily
 from policypack import harness
 from policypack.harness import child_process, fake_aws, records
 from policypack.knowledge import rds_support, tokens
-from policypack.rules import base
 
 # The codemods: analyzers/fixes/registry.py names each (module, function) and imports it on demand.
 components.register_outputs  # SG102
