@@ -1,8 +1,6 @@
 """``python -m analyzers``: the same as the ``stackguard`` command."""
 
-import sys
-
-from analyzers.cli import main
+from analyzers.cli import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -220,3 +220,41 @@ def test_noqa_on_a_real_finding(tmp_path: Path) -> None:
     done = stackguard("lint", "--format", "json", "--no-cache", "--select", "SG0,SG2", ".", cwd=tmp_path)
     findings = [(f["code"], f["line"]) for f in json.loads(done.stdout)["findings"]]
     assert findings == [("SG001", 9)], done.stdout
+
+
+def _module_run(args: list[str], cwd: Path, stdout: int | None = subprocess.PIPE) -> subprocess.Popen[bytes]:
+    environment = {**os.environ, "PYTHONPATH": str(REPO), "STACKGUARD_CACHE_DIR": str(cwd / ".cache")}
+    return subprocess.Popen([sys.executable, "-m", "analyzers", *args], cwd=cwd, env=environment,
+                            stdout=stdout, stderr=subprocess.PIPE)
+
+
+def test_the_command_exits_at_once_with_its_output_and_code_intact(tmp_path: Path) -> None:
+    """``python -m analyzers`` (and the ``stackguard`` script) skip the interpreter's teardown:
+    what was printed, written with ``-o`` and cached must all be there, the exit code too."""
+    project = copy_fixture("faulty_stack", tmp_path)
+    report = tmp_path / "report.json"
+    done = _module_run(["lint", ".", "--format", "json", "-o", str(report)], project)
+    out, err = done.communicate(timeout=300)
+    assert done.returncode == 1, err
+    written = json.loads(report.read_text())
+    assert {finding["code"] for finding in written["findings"]} >= {"SG101", "SG201"}
+    streamed = _module_run(["lint", ".", "--format", "json"], project)
+    out, err = streamed.communicate(timeout=300)
+    assert streamed.returncode == 1, err
+    assert json.loads(out)["findings"] == written["findings"]  # every byte flushed before the exit
+    assert list((project / ".cache").rglob("*")), "the cache was written"
+    clean = _module_run(["lint", "."], copy_fixture("../../reference_stack", tmp_path))
+    assert clean.wait(timeout=300) == 0, clean.communicate()[1]
+
+
+def test_a_reader_that_goes_away_is_no_traceback(tmp_path: Path) -> None:
+    project = copy_fixture("faulty_stack", tmp_path)
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody reads: the first write or the final flush meets a broken pipe
+    try:
+        done = _module_run(["lint", ".", "--format", "json"], project, stdout=writer)
+    finally:
+        os.close(writer)
+    _, err = done.communicate(timeout=300)
+    assert done.returncode == 1
+    assert b"Traceback" not in err and b"Exception ignored" not in err, err
