@@ -150,7 +150,7 @@ class Calls:
         undecided: list[Literal] = []
         result: frozenset | None = None
         for guard in call.guards:
-            value = as_data(self.eval(guard.test, module, ctx))
+            value = self._guard_value(guard.test, module, ctx)
             if value.known:
                 if bool(value.data) != guard.holds:
                     break
@@ -160,6 +160,15 @@ class Calls:
             result = frozenset(undecided)
         self._conditions[key] = result
         return result
+
+    def _guard_value(self, test: ir.Expr, module: FileSummary, ctx: Context) -> Val:
+        """A branch test's value in one run. The calls of one branch share its tests (phase 1
+        records one guard object per ``if``), so each is evaluated once per run, not per call."""
+        key = (id(test), ctx.id)
+        found = self._guard_values.get(key)
+        if found is None:
+            found = self._guard_values[key] = as_data(self.eval(test, module, ctx))
+        return found
 
     def _guard_run(self, module: FileSummary, owner: str, ctx: Context) -> int:
         """The run a branch condition belongs to (one test, one run: one decision)."""

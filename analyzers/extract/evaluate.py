@@ -76,6 +76,7 @@ class Evaluator(Runs, Calls, Operators):
         self.refused: set[tuple[str, str]] = set()  # functions some call could not run (budget)
         self._property_calls: dict[tuple[str, str], ir.Call] = {}
         self._conditions: dict[tuple[int, int], frozenset | None] = {}  # (call, run) → branch_condition
+        self._guard_values: dict[tuple[int, int], Val] = {}  # (branch test, run) → its value
 
     def eval(self, expr: ir.Expr | None, module: FileSummary, ctx: Context) -> Val:
         if expr is None:

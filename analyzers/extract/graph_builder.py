@@ -18,6 +18,7 @@ from analyzers.extract import naming, options
 from analyzers.extract.components import ComponentIndex
 from analyzers.extract.contexts import Context
 from analyzers.extract.evaluate import Evaluator
+from analyzers.extract.inert import ModuleCalls
 from analyzers.extract.sites import LOCAL_COMPONENT, SiteInstance, class_node_key
 from analyzers.extract.summary import CallSite, FileSummary, Span
 from analyzers.extract.values import (
@@ -116,8 +117,10 @@ class _Builder:
         for path, module in self.ev.modules.items():
             for index, site in enumerate(module.calls):
                 self._sites_by_owner.setdefault((path, site.owner), []).append(index)
+            calls = ModuleCalls(module)
             for owner, call in module.invocations:
-                self._invocations_by_owner.setdefault((path, owner), []).append(call)
+                if calls.runs_for_effects(call):
+                    self._invocations_by_owner.setdefault((path, owner), []).append(call)
             for loop in module.loops.values():
                 self._loops_by_owner.setdefault((path, loop.owner), []).append(loop.qualname)
 
