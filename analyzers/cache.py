@@ -247,6 +247,19 @@ class SummaryCache:
                         hashlib.sha256).digest()
 
     def _get(self, kind: bytes, key: str, decode: Callable[[bytes], T]) -> T | None:
+        payload = self._verified(kind, key)
+        return None if payload is None else self._decoded(key, payload, decode)
+
+    def verified(self, key: str) -> bytes | None:
+        """The payload of the summary stored under ``key`` once its MAC checks, not yet
+        decoded (a run learns which files it must parse before it decodes the rest)."""
+        return self._verified(_SUMMARY, key)
+
+    def decoded(self, key: str, payload: bytes, decode: Callable[[bytes], T]) -> T | None:
+        """``decode(payload)`` of a :meth:`verified` summary; None (a miss) if it fails."""
+        return self._decoded(key, payload, decode)
+
+    def _verified(self, kind: bytes, key: str) -> bytes | None:
         if not self._usable:
             return None
         entry = self._entry(key)
@@ -255,20 +268,29 @@ class SummaryCache:
             self.misses += 1
             return None
         mac, payload = data[len(_MAGIC):len(_MAGIC) + _MAC_BYTES], data[len(_MAGIC) + _MAC_BYTES:]
-        value = None
         if data.startswith(_MAGIC) and hmac.compare_digest(mac, self._mac(kind, key, payload)):
-            with contextlib.suppress(ValueError):  # the codecs raise ValueErrors for bad data
-                value = decode(payload)
+            return payload
+        self._discard(entry)
+        return None
+
+    def _decoded(self, key: str, payload: bytes, decode: Callable[[bytes], T]) -> T | None:
+        value = None
+        with contextlib.suppress(ValueError):  # the codecs raise ValueErrors for bad data
+            value = decode(payload)
+        entry = self._entry(key)
         if value is None:
-            # Planted, damaged or from another key: never trusted, replaced on the next write.
-            self.misses += 1
-            with contextlib.suppress(OSError):
-                entry.unlink()
+            self._discard(entry)
             return None
         with contextlib.suppress(OSError):
             os.utime(entry)  # recently used: pruned last
         self.hits += 1
         return value
+
+    def _discard(self, entry: Path) -> None:
+        """Planted, damaged or from another key: never trusted, replaced on the next write."""
+        self.misses += 1
+        with contextlib.suppress(OSError):
+            entry.unlink()
 
     def _put(self, kind: bytes, key: str, encode: Callable[[Any], bytes], value: Any) -> None:
         if not self._usable:

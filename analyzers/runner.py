@@ -187,21 +187,20 @@ def _codes(selectors: Sequence[str]) -> frozenset[str]:
     return frozenset(codes)
 
 
-def _summarize_all(
-    front_end: ModuleType,
-    pending: Sequence[tuple[str, bytes]],
-    jobs: int | None,
-) -> tuple[list[Any], set[int]]:
-    """The summaries of ``pending``, and the positions of those phase 1 gave up on
-    (out of time, or the file crashed its worker process): SG000s, never cached."""
-    from analyzers import workers  # only when something is parsed: a cached run forks nothing
+@dataclass(frozen=True)
+class _SummarizeEncoded:
+    """Phase 1 of one file plus its cache encoding, in the worker process that parsed it
+    (picklable by reference, for workers that are new interpreters)."""
 
-    processes = jobs if jobs is not None else (os.cpu_count() or 1)
-    summaries = workers.summarize_all(front_end.summarize_file, pending, processes)
-    aborted = {index for index, summary in enumerate(summaries) if isinstance(summary, workers.Aborted)}
-    for index in aborted:
-        summaries[index] = front_end.not_analyzed(pending[index][0], summaries[index].reason)
-    return summaries, aborted
+    summarize: Callable[[str, bytes], Any]
+    encode: Callable[[Any], bytes]
+
+    def __call__(self, path: str, source: bytes) -> tuple[Any, bytes | None]:
+        summary = self.summarize(path, source)
+        try:
+            return summary, self.encode(summary)
+        except ValueError:  # a summary the format can't carry: it just stays uncached
+            return summary, None
 
 
 def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | None = None) -> RunResult:
@@ -404,27 +403,67 @@ def _summaries(
     jobs: int | None,
     result: RunResult,
 ) -> list[Any]:
-    """Every file's phase-1 summary: from the cache, or parsed (and then stored)."""
-    summaries: list[Any] = []
-    pending: list[tuple[str, bytes]] = []
-    pending_keys: list[str] = []
-    with _collector_paused():
-        for index, item in enumerate(read):
-            cached = cache.get(keys[index], front_end.load_summary) if cache else None
-            if cached is not None and getattr(cached, "path", None) == item.relative:
-                summaries.append(cached)
-                result.cache_hits += 1
-            else:
-                pending.append((item.relative, item.source))
-                pending_keys.append(keys[index] if cache else "")
-    fresh, aborted = _summarize_all(front_end, pending, jobs)
-    result.parsed += len(fresh)
-    result.aborted += len(aborted)
-    if cache:
-        for index, (key, summary) in enumerate(zip(pending_keys, fresh, strict=True)):
-            if index not in aborted:  # a timeout or a crash may not happen next time
-                cache.put(key, front_end.dump_summary, summary)
-    return summaries + fresh
+    """Every file's phase-1 summary: from the cache, or parsed (and then stored).
+
+    The files to parse are known from the cache's verified entries before any is decoded,
+    so the worker processes parse them while this process decodes the others (one
+    changed file in a big project: its parse costs nothing extra)."""
+    payloads = [cache.verified(key) for key in keys] if cache else [None] * len(read)
+    decoded: dict[int, Any] = {}
+
+    def decode_cached() -> None:
+        with _collector_paused():
+            for index, payload in enumerate(payloads):
+                if payload is None or cache is None:
+                    continue  # parsed meanwhile
+                summary = cache.decoded(keys[index], payload, front_end.load_summary)
+                if summary is not None and getattr(summary, "path", None) == read[index].relative:
+                    decoded[index] = summary
+
+    first = [index for index, payload in enumerate(payloads) if payload is None]
+    fresh = _parse(front_end, cache, read, keys, first, jobs, result, decode_cached)
+    # A verified entry that did not decode (or holds another path) is parsed after all.
+    late = [index for index, payload in enumerate(payloads) if payload is not None and index not in decoded]
+    fresh.update(_parse(front_end, cache, read, keys, late, jobs, result, None))
+    result.cache_hits += len(decoded)
+    return [decoded[index] for index in sorted(decoded)] + [fresh[index] for index in sorted(fresh)]
+
+
+def _parse(
+    front_end: ModuleType,
+    cache: SummaryCache | None,
+    read: Sequence[_ReadFile],
+    keys: Sequence[str],
+    indexes: Sequence[int],
+    jobs: int | None,
+    result: RunResult,
+    meanwhile: Callable[[], None] | None,
+) -> dict[int, Any]:
+    """Phase 1 of the files at ``indexes`` (stored in the cache), running ``meanwhile`` here
+    while the workers parse; by index."""
+    pending = [(read[index].relative, read[index].source) for index in indexes]
+    if not pending:
+        if meanwhile is not None:
+            meanwhile()
+        return {}
+    from analyzers import workers  # only when something is parsed: a cached run forks nothing
+
+    processes = jobs if jobs is not None else (os.cpu_count() or 1)
+    task = _SummarizeEncoded(front_end.summarize_file, front_end.dump_summary) if cache else front_end.summarize_file
+    results = workers.summarize_all(task, pending, processes, meanwhile)
+    summaries: dict[int, Any] = {}
+    for position, found in zip(indexes, results, strict=True):
+        relative = read[position].relative
+        if isinstance(found, workers.Aborted):  # a timeout or a crash may not happen next time: not cached
+            result.aborted += 1
+            summaries[position] = front_end.not_analyzed(relative, found.reason)
+            continue
+        summary, payload = found if cache else (found, None)
+        summaries[position] = summary
+        if cache and payload is not None:
+            cache.put(keys[position], lambda _summary, payload=payload: payload, summary)
+    result.parsed += len(pending)
+    return summaries
 
 
 @contextlib.contextmanager

@@ -57,18 +57,21 @@ def budget(size: int) -> float:
     return FILE_TIME_BUDGET + FILE_TIME_PER_MIB * size / 2**20
 
 
-def summarize_all(summarize: Summarize, pending: Sequence[tuple[str, bytes]], processes: int) -> list[Any]:
+def summarize_all(summarize: Summarize, pending: Sequence[tuple[str, bytes]], processes: int,
+                  meanwhile: Callable[[], None] | None = None) -> list[Any]:
     """``summarize(path, source)`` of every file, in order; an ``Aborted`` for a file
-    that ran out of time or crashed its process."""
-    if not pending:
-        return []
-    forking = "fork" in multiprocessing.get_all_start_methods()
-    if forking or len(pending) >= SPAWN_THRESHOLD:
-        context = multiprocessing.get_context("fork" if forking else "spawn")
-        try:
-            return _Pool(context, summarize, max(1, min(processes, len(pending)))).run(pending)
-        except _CannotStart:
-            pass  # no processes here (a sandbox): the same work, in this process
+    that ran out of time or crashed its process. ``meanwhile`` runs once in this process
+    while the first files are being summarized (or first, when nothing is run elsewhere)."""
+    if pending:
+        forking = "fork" in multiprocessing.get_all_start_methods()
+        if forking or len(pending) >= SPAWN_THRESHOLD:
+            context = multiprocessing.get_context("fork" if forking else "spawn")
+            try:
+                return _Pool(context, summarize, max(1, min(processes, len(pending)))).run(pending, meanwhile)
+            except _CannotStart:
+                pass  # no processes here (a sandbox): the same work, in this process
+    if meanwhile is not None:
+        meanwhile()
     return [summarize(path, source) for path, source in pending]
 
 
@@ -135,7 +138,7 @@ class _Pool:
         self.workers: list[_Worker] = []
         self.started_one = False
 
-    def run(self, pending: Sequence[tuple[str, bytes]]) -> list[Any]:
+    def run(self, pending: Sequence[tuple[str, bytes]], meanwhile: Callable[[], None] | None = None) -> list[Any]:
         results: list[Any] = [None] * len(pending)
         # Biggest files first, so a big one does not start last and keep the run waiting.
         queue = deque(sorted(range(len(pending)), key=lambda i: -len(pending[i][1])))
@@ -144,6 +147,9 @@ class _Pool:
         try:
             while queue or any(worker.task is not None for worker in self.workers):
                 self._hand_out(queue, pending, results)
+                if meanwhile is not None:
+                    meanwhile, later = None, meanwhile
+                    later()
                 self._collect(results, pending)
         finally:
             for worker in self.workers:

@@ -146,6 +146,22 @@ def test_second_run_takes_every_summary_from_the_cache(tmp_path: Path) -> None:
     assert fake.calls["summarize_file"] == 3
 
 
+def test_an_entry_that_verifies_but_does_not_decode_is_parsed_after_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project(tmp_path)
+    first = lint(tmp_path)
+
+    def undecodable(data: bytes) -> fake.FileSummary:
+        raise ValueError("written by a format this version does not read")
+
+    monkeypatch.setattr(fake, "load_summary", undecodable)
+    fake.reset()
+    second = lint(tmp_path, cli_options={"SG202": {"warnDays": 1}})  # not the stored project result
+    assert second.parsed == 3 and second.cache_hits == 0
+    assert codes(second) == codes(first)
+
+
 def test_moving_a_file_misses_the_cache(tmp_path: Path) -> None:
     write(tmp_path / "a.py", "# FAULT SG201\n")
     lint(tmp_path)

@@ -92,3 +92,33 @@ def test_no_child_outlives_the_run(monkeypatch) -> None:
     monkeypatch.setattr(workers, "FILE_TIME_BUDGET", 0.5)
     summarize_all(summarize, files(b"a", b"hang", b"segfault", b"b"), processes=2)
     assert multiprocessing.active_children() == []
+
+
+def _announce_then_summarize(path: str, source: bytes) -> tuple[str, int]:
+    """Says (with a file named by the source) that it started, then takes its time."""
+    with open(source, "w") as started:
+        started.write(path)
+    time.sleep(0.3)
+    return path, os.getpid()
+
+
+def test_meanwhile_runs_here_while_the_workers_summarize(tmp_path) -> None:
+    marker = tmp_path / "started"
+    seen: list[bool] = []
+
+    def meanwhile() -> None:
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append(marker.exists())  # a worker began before this returned: the two overlapped
+
+    results = summarize_all(_announce_then_summarize, [("a.py", str(marker).encode())], processes=1,
+                            meanwhile=meanwhile)
+    assert seen == [True]
+    assert results[0][0] == "a.py" and results[0][1] != os.getpid()
+
+
+def test_meanwhile_runs_once_even_with_nothing_to_summarize() -> None:
+    calls: list[int] = []
+    assert summarize_all(summarize, [], processes=2, meanwhile=lambda: calls.append(1)) == []
+    assert calls == [1]
