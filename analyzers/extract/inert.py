@@ -33,12 +33,6 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 _MAX_DEPTH = 32  # deeper argument expressions are simply run, as before
 
 
-def runs_for_effects(call: ir.Call, module: FileSummary) -> bool:
-    """Whether running ``call`` (an invocation of ``module``) may run project code.
-    For many calls of one module, :class:`ModuleCalls` shares the work."""
-    return ModuleCalls(module).runs_for_effects(call)
-
-
 class ModuleCalls:
     """Which invocations of one module may run project code (bindings judged once each)."""
 
