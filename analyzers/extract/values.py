@@ -82,6 +82,8 @@ NEVER = Val(DATA, UNKNOWN, "never", frozenset(), True)
 
 # An undecided branch condition: ((context id, module path, test), whether it must hold).
 Literal = tuple[tuple[int, str, Any], bool]
+# The undecided conditions a run or a call is under: all must hold for it to happen.
+Condition = frozenset[Literal]
 
 
 class _DataMeter:
