@@ -288,7 +288,7 @@ def join_pattern(parts: Iterable[str | None]) -> NamePattern | None:
                 joined.append(None)
         elif part:
             if joined and joined[-1] is not None:
-                joined[-1] = joined[-1] + part  # type: ignore[operator]
+                joined[-1] = joined[-1] + part
             else:
                 joined.append(part)
     if all(part is None for part in joined):
