@@ -141,7 +141,7 @@ class ProjectFixer(Generic[SummaryT, EnvironmentT]):
     def run(self) -> Outcome:
         texts = dict(self.texts)
         outcome = Outcome(original=dict(self.texts), fixed={})
-        refused: set[FindingKey] = set()
+        refused: set[tuple[str, str, str]] = set()  # _loose keys
         for _ in range(MAX_ROUNDS):
             raw, project = self.analyze(texts)
             before = snapshot(raw, project)
