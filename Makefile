@@ -14,8 +14,10 @@ demo: setup
 test: setup
 	bash scripts/test
 
+## ruff, then mypy ([tool.mypy] in pyproject.toml: which files, how strict).
 lint: setup
 	$(PYTHON) -m ruff check .
+	$(PYTHON) -m mypy
 
 docs: setup
 	$(PYTHON) -m policypack.docs
