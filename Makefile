@@ -14,9 +14,11 @@ demo: setup
 test: setup
 	bash scripts/test
 
-## ruff, then vulture (dead code; its settings and whitelist: pyproject.toml [tool.vulture]).
+## ruff, mypy ([tool.mypy]: which files, how strict), then vulture (dead code; settings and
+## whitelist: pyproject.toml [tool.vulture]).
 lint: setup
 	$(PYTHON) -m ruff check .
+	$(PYTHON) -m mypy
 	$(PYTHON) -m vulture
 
 docs: setup

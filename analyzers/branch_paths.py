@@ -16,30 +16,33 @@ there, is dropped: precision first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policypack.graph import ResourceGraph
 from policypack.rules.base import Rule, Violation
+
+if TYPE_CHECKING:
+    from analyzers.extract.values import Condition
 
 # Distinct sets of conditions checked per rule; findings under further ones are dropped
 # (each check runs the rule on two subgraphs).
 MAX_CONDITION_SETS = 32
 
 
-def contradicts(a: frozenset, b: frozenset) -> bool:
+def contradicts(a: Condition, b: Condition) -> bool:
     return any((key, not holds) in b for key, holds in a)
 
 
 class PathCheck:
-    def __init__(self, graph: ResourceGraph, conditions: Mapping[str, frozenset]) -> None:
+    def __init__(self, graph: ResourceGraph, conditions: Mapping[str, Condition]) -> None:
         self.graph = graph
         self.conditions = conditions  # URN → undecided conditions (absent: unconditional)
-        self._graphs: dict[tuple[frozenset, bool], ResourceGraph] = {}
+        self._graphs: dict[tuple[Condition, bool], ResourceGraph] = {}
 
     def keep(self, rule: Rule, settings: Any, violations: Iterable[Violation]) -> list[Violation]:
         if not self.conditions:
             return list(violations)
-        flagged: dict[tuple[frozenset, bool], set[str]] = {}
+        flagged: dict[tuple[Condition, bool], set[str]] = {}
         kept = []
         for violation in violations:
             condition = self.conditions.get(violation.resource.urn, frozenset())
@@ -58,7 +61,7 @@ class PathCheck:
                 kept.append(violation)
         return kept
 
-    def _graph(self, condition: frozenset, minimal: bool) -> ResourceGraph:
+    def _graph(self, condition: Condition, minimal: bool) -> ResourceGraph:
         key = (condition, minimal)
         if key not in self._graphs:
             def present(urn: str) -> bool:

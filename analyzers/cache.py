@@ -299,6 +299,15 @@ class SummaryCache:
             payload = encode(value)
         except ValueError:
             return  # a value the format can't carry: this one stays uncached
+        self._store(kind, key, payload)
+
+    def put_encoded(self, key: str, payload: bytes) -> None:
+        """A summary already encoded (by the worker process that made it)."""
+        self._store(_SUMMARY, key, payload)
+
+    def _store(self, kind: bytes, key: str, payload: bytes) -> None:
+        if not self._usable:
+            return
         entry = self._entry(key)
         try:
             self._prepare(entry.parent)

@@ -210,7 +210,7 @@ class _Decoder:
                 raise DecodeError("a node with the wrong number of fields")
             # As pickle does: fill the instance's dict directly; a frozen
             # dataclass's __init__ would go through object.__setattr__ per field.
-            instance = object.__new__(_TYPES[tag])
+            instance: object = object.__new__(_TYPES[tag])
             instance.__dict__.update(zip(names, node[1:], strict=True))
             return instance
         if tag == _TUPLE:

@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import difflib
 import gc
+import io
 import json
 import os
 import sys
@@ -117,8 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(AttributeError, ValueError):
-            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        if isinstance(stream, io.TextIOWrapper):  # not when replaced by something that can't reconfigure
+            with contextlib.suppress(ValueError):
+                stream.reconfigure(errors="backslashreplace")
     try:
         return _main(list(sys.argv[1:] if argv is None else argv))
     except (UsageError, ConfigError, SelectorError, policy_command.PolicyCommandError,
@@ -301,11 +303,11 @@ def _lint(args: argparse.Namespace) -> int:
     )
     text = reporters.renderer(args.format)(report)
     if output is None:
-        if args.format != "text":
-            # The other formats are UTF-8 by their specs (JSON, SARIF, the XML declaration), whatever
-            # the locale; text follows the terminal, degrading to backslash escapes (main()).
-            with contextlib.suppress(AttributeError, ValueError):
-                sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")  # type: ignore[union-attr]
+        # The other formats are UTF-8 by their specs (JSON, SARIF, the XML declaration), whatever
+        # the locale; text follows the terminal, degrading to backslash escapes (main()).
+        if args.format != "text" and isinstance(sys.stdout, io.TextIOWrapper):
+            with contextlib.suppress(ValueError):
+                sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
         sys.stdout.write(text)
         sys.stdout.flush()
     else:

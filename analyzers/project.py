@@ -25,6 +25,8 @@ from analyzers.findings import Finding
 from policypack.rules.base import Rule, Violation
 
 if TYPE_CHECKING:
+    from analyzers.extract.graph_builder import Node, ProjectGraph
+    from analyzers.extract.resource_sites import ResourceSite
     from analyzers.providers import ProviderKnowledge
 
 # Bump when FileSummary (or anything it holds) changes shape, phase 1 extracts
@@ -37,7 +39,7 @@ _NAME_LINE = re.compile(r"^name\s*:\s*(?P<name>[^#\s][^#]*?)\s*(?:#.*)?$")
 
 __all__ = [
     "SUMMARY_FORMAT_VERSION", "FileSummary", "analyze", "analyze_with_graph", "dump_summary", "load_summary",
-    "not_analyzed", "project_name", "resource_sites", "summarize_file",
+    "not_analyzed", "project_environment", "project_name", "resource_sites", "summarize_file",
 ]
 
 
@@ -118,8 +120,8 @@ def analyze_with_graph(
     *,
     project: str = DEFAULT_PROJECT,
     environment: ProviderKnowledge | None = None,
-) -> tuple[list[Finding], Any]:
-    """:func:`analyze`, also returning the project's graph (an ``extract.graph_builder.ProjectGraph``),
+) -> tuple[list[Finding], ProjectGraph]:
+    """:func:`analyze`, also returning the project's graph,
     which fixes read to learn where the values behind a finding were written."""
     from analyzers.branch_paths import PathCheck
     from analyzers.extract.graph_builder import build
@@ -148,15 +150,15 @@ def analyze_with_graph(
     return fold(findings), project_graph
 
 
-def _keyed_by_site(finding: Finding, node: Any) -> Finding:
+def _keyed_by_site(finding: Finding, node: Node | None) -> Finding:
     """A finding on a call that may run several times is keyed by the call, not the instance."""
     from dataclasses import replace
 
     from analyzers.folding import runs_many, site_subject
 
-    site = node.site.site if node is not None and node.site is not None else None
-    if site is None or not runs_many(site):
+    if node is None or node.site is None or not runs_many(node.site.site):
         return finding
+    site = node.site.site
     return replace(finding, site_key=site_subject(node.module.path, site, node.type), instances=(node.label,))
 
 
@@ -165,7 +167,7 @@ def resource_sites(
     *,
     project: str = DEFAULT_PROJECT,
     environment: ProviderKnowledge | None = None,
-) -> list[Any]:
+) -> list[ResourceSite]:
     """Every resource construction site of one project (``extract.resource_sites.ResourceSite``):
     where it is, its type token and its logical name or name pattern; the CI gate's index for
     pointing runtime violations at source lines. ``environment`` as for :func:`analyze`."""

@@ -1,7 +1,8 @@
 """One lint run: discover → summarize (or take from the cache) → analyze → filter → report.
 
-The front end (``analyzers.project``) does the analysis; this module decides
-what it reads and what the user sees:
+The front end (``analyzers.project``, through the ``analyzers.front_end.FrontEnd``
+interface) does the analysis; this module decides what it reads and what the
+user sees:
 
 1. discovery groups files by Pulumi project and marks the ones to report;
 2. each file's phase-1 summary comes from the cache or from
@@ -15,20 +16,27 @@ what it reads and what the user sees:
 A file that cannot be read is an SG000 finding, and the run goes on; a
 symlink discovery did not follow because it leaves the project is an SG002
 (info) finding.
+
+Paths come in three shapes, one per layer. The front end sees a project's
+files as ``ProjectPath``: "/"-separated, relative to the project root (the
+summaries, the findings ``analyze`` returns, the cache keys). What a run
+shows is a ``ShownPath``: "/"-separated, relative to the CWD (every finding a
+run returns, ``RunResult.files``, the suppression comments' files); the
+runner turns the one into the other (``_cwd_relative``) as a project's
+findings come back. ``per-file-ignores`` patterns match paths relative to
+the config file's directory, computed where they are matched (``_Filter.runs``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import importlib
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, NewType
 
 import policypack
 from analyzers import suppressions
@@ -37,10 +45,19 @@ from analyzers.cache_codec import dump_findings, load_findings
 from analyzers.config import Config
 from analyzers.discovery import DEFAULT_EXCLUDES, Excludes, collect, glob_matches
 from analyzers.findings import Finding
+from analyzers.front_end import EnvironmentT, FrontEnd, ProjectPath, RuleOptions, SummaryT
 from analyzers.reading import FileTooLarge, read_regular_file
 from analyzers.selection import SelectionLayer, enabled_codes, resolve, severity_overrides
 from analyzers.suppressions import SuppressionPolicy
 from policypack.rules.base import Severity
+
+if TYPE_CHECKING:
+    from analyzers.extract.resource_sites import ResourceSite
+    from analyzers.extract.summary import FileSummary
+    from analyzers.providers import ProviderKnowledge
+
+# A path as a run shows it: "/"-separated, relative to the current directory.
+ShownPath = NewType("ShownPath", str)
 
 TOOL_VERSION = policypack.__version__
 PARSE_ERROR_CODE = "SG000"
@@ -81,9 +98,9 @@ class RunOptions:
 class ProjectIndex:
     """One analysed project's resource construction sites (``extract.resource_sites``)."""
 
-    root: str  # the project directory, relative to the CWD ("." for the CWD itself)
+    root: ShownPath  # the project directory ("." for the CWD itself)
     name: str  # the ``name:`` of its Pulumi.yaml (the directory's name without one)
-    sites: Sequence[Any]  # ResourceSite, paths relative to the CWD
+    sites: Sequence[ResourceSite]  # paths are ShownPaths
 
 
 @dataclass(frozen=True)
@@ -97,15 +114,15 @@ class ProjectSources:
     """One project's files as a run read them (``RunOptions.keep_sources``), for fixes."""
 
     root: Path
-    sources: Mapping[str, bytes]  # "/"-separated path relative to ``root`` → the bytes analyzed
-    reported: frozenset[str]  # the paths (as in ``sources``) whose findings the run shows
-    summaries: Sequence[Any]  # the phase-1 summaries of ``sources`` (from the run or its cache)
+    sources: Mapping[str, bytes]  # ProjectPath → the bytes analyzed
+    reported: frozenset[str]  # the ProjectPaths (as in ``sources``) whose findings the run shows
+    summaries: Sequence[Any]  # the front end's phase-1 summaries of ``sources`` (from the run or its cache)
 
 
 @dataclass
 class RunResult:
-    findings: list[Finding]  # sorted; paths relative to the CWD
-    files: list[str]  # the reported files, relative to the CWD
+    findings: list[Finding]  # sorted; paths are ShownPaths
+    files: list[ShownPath]  # the reported files
     indexed: int = 0  # files read, reported or not
     parsed: int = 0  # files summarized in this run (cache misses)
     cache_hits: int = 0
@@ -118,12 +135,14 @@ class RunResult:
     projects: list[ProjectSources] = field(default_factory=list)  # with RunOptions.keep_sources
 
 
-def load_front_end() -> ModuleType:
-    return importlib.import_module("analyzers.project")
+def load_front_end() -> FrontEnd[FileSummary, ProviderKnowledge]:
+    from analyzers import project  # the analysis: loaded by a run, never by --version
+
+    return project
 
 
-def _cwd_relative(path: Path, cwd: Path) -> str:
-    return Path(os.path.relpath(path, cwd)).as_posix()
+def _cwd_relative(path: Path, cwd: Path) -> ShownPath:
+    return ShownPath(Path(os.path.relpath(path, cwd)).as_posix())
 
 
 def unreadable_finding(path: str, reason: str) -> Finding:
@@ -162,16 +181,17 @@ class _Filter:
         self.suppression = SuppressionPolicy(config.require_reason, _codes(config.unsuppressible))
 
     def runs(self, code: str, path: str) -> bool:
+        """Whether ``code`` applies to the file at ``path`` (a ShownPath)."""
         if code not in self.enabled or (code in self.severity and self.severity[code] is None):
             return False
         if self.per_file:
             absolute = Path(os.path.normpath(self.cwd / path))
-            try:
-                relative = absolute.relative_to(self.base).as_posix()
+            try:  # per-file-ignores patterns are relative to the config file's directory
+                config_relative = absolute.relative_to(self.base).as_posix()
             except ValueError:
-                relative = path
+                config_relative = path
             for pattern, codes in self.per_file:
-                if code in codes and glob_matches(pattern, relative):
+                if code in codes and glob_matches(pattern, config_relative):
                     return False
         return True
 
@@ -188,14 +208,14 @@ def _codes(selectors: Sequence[str]) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
-class _SummarizeEncoded:
+class _SummarizeEncoded(Generic[SummaryT]):
     """Phase 1 of one file plus its cache encoding, in the worker process that parsed it
     (picklable by reference, for workers that are new interpreters)."""
 
-    summarize: Callable[[str, bytes], Any]
-    encode: Callable[[Any], bytes]
+    summarize: Callable[[str, bytes], SummaryT]
+    encode: Callable[[SummaryT], bytes]
 
-    def __call__(self, path: str, source: bytes) -> tuple[Any, bytes | None]:
+    def __call__(self, path: str, source: bytes) -> tuple[SummaryT, bytes | None]:
         summary = self.summarize(path, source)
         try:
             return summary, self.encode(summary)
@@ -203,7 +223,7 @@ class _SummarizeEncoded:
             return summary, None
 
 
-def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | None = None) -> RunResult:
+def run(options: RunOptions, front_end: FrontEnd[Any, Any] | None = None, cwd: Path | None = None) -> RunResult:
     """Lint ``options.paths``. Raises discovery.PathNotFound for a missing path."""
     cwd = cwd or Path.cwd()
     config = options.config
@@ -215,72 +235,49 @@ def run(options: RunOptions, front_end: ModuleType | None = None, cwd: Path | No
         force_exclude=options.force_exclude or config.force_exclude,
     )
     front_end = front_end or load_front_end()
-    reported_paths: list[str] = []
-    result = RunResult(findings=[], files=reported_paths)
+    result = RunResult(findings=[], files=[])
     cache = _open_cache(options, front_end, cwd, result.notes) if options.use_cache else None
+    lint = _Run(front_end, cache, cwd, options.jobs, _merge_options(config.options, options.cli_options), result)
 
-    raw: list[Finding] = []
-    sources: dict[str, bytes] = {}  # reported files, read for their suppression comments
-    shown_problems = set()
+    shown_problems: set[ShownPath] = set()
     for directory, reason in files.problems:
         if files.shows(directory):
             shown_problems.add(_cwd_relative(directory, cwd))
-            raw.append(unreadable_finding(_cwd_relative(directory, cwd), reason))
+            lint.raw.append(unreadable_finding(_cwd_relative(directory, cwd), reason))
     for link in files.escaping_links:
         if files.shows(link):
             shown_problems.add(_cwd_relative(link, cwd))
-            raw.append(escaping_link_finding(_cwd_relative(link, cwd)))
+            lint.raw.append(escaping_link_finding(_cwd_relative(link, cwd)))
 
-    options_by_code = _merge_options(config.options, options.cli_options)
     indexes: list[ProjectIndex] = []
+    keep_summaries = options.extra_findings is not None or options.keep_sources
     for root, group in sorted(files.groups.items()):
-        read = _read_group(root, group, files.reported, cwd, result, raw, sources)
-        environment = _environment(front_end, root)
-        made: list[Any] = []  # this project's summaries, for fixes (keep_sources)
-
-        def on_summaries(summaries: list[Any], root: Path = root, made: list[Any] = made,
-                         environment: Any = environment) -> None:
-            if options.extra_findings is not None:
-                indexes.append(_project_index(front_end, root, summaries, cwd, environment))
-            if options.keep_sources:
-                made.extend(summaries)
-
-        wanted = on_summaries if options.extra_findings is not None or options.keep_sources else None
-        found = _project_findings(front_end, cache, read, options_by_code, options.jobs, result, environment,
-                                  wanted)
-        _describe_environment(root, cwd, environment, result)
-        for finding in found:
-            raw.append(replace(finding, path=_cwd_relative(root / finding.path, cwd)))
+        project = _Project(root, lint.read(root, group, files.reported), front_end.project_environment(root))
+        found, summaries = lint.project_findings(project, keep_summaries)
+        if options.extra_findings is not None:
+            indexes.append(lint.project_index(project, summaries))
+        lint.describe_environment(project)
+        lint.raw.extend(replace(finding, path=_cwd_relative(root / finding.path, cwd)) for finding in found)
         if options.keep_sources:
-            result.projects.append(_project_sources(root, read, files.reported, made))
+            result.projects.append(_project_sources(project, files.reported, summaries))
     if cache is not None and cache.writes:
         cache.prune()
 
-    reported = set(reported_paths) | shown_problems
+    reported: set[str] = set(result.files) | shown_problems
     if options.extra_findings is not None:
         extra = options.extra_findings(indexes)
-        raw.extend(extra.findings)
+        lint.raw.extend(extra.findings)
         reported.update(extra.paths)
-    split = _finish([f for f in raw if f.path in reported], sources, rules)
+    split = _finish([f for f in lint.raw if f.path in reported], lint.sources, rules)
     result.findings, result.suppressed = split.kept, len(split.suppressed)
     result.suppressed_with_reason, result.refused_suppressions = split.with_reason, split.refused
-    reported_paths.sort()
+    result.files.sort()
     return result
 
 
-def _project_index(
-    front_end: ModuleType, root: Path, summaries: list[Any], cwd: Path, environment: Any
-) -> ProjectIndex:
-    name = front_end.project_name(root)
-    found = (front_end.resource_sites(summaries, project=name, environment=environment) if environment is not None
-             else front_end.resource_sites(summaries, project=name))
-    sites = [replace(site, path=_cwd_relative(root / site.path, cwd)) for site in found]
-    return ProjectIndex(_cwd_relative(root, cwd), front_end.project_name(root), sites)
-
-
-def _project_sources(root: Path, read: Sequence[_ReadFile], reported: set[Path], made: list[Any]) -> ProjectSources:
-    shown = frozenset(item.relative for item in read if root / item.relative in reported)
-    return ProjectSources(root, {item.relative: item.source for item in read}, shown, made)
+def _project_sources(project: _Project[Any], reported: set[Path], summaries: list[Any]) -> ProjectSources:
+    shown = frozenset(item.relative for item in project.read if project.root / item.relative in reported)
+    return ProjectSources(project.root, {item.relative: item.source for item in project.read}, shown, summaries)
 
 
 def filter_findings(findings: Sequence[Finding], sources: Mapping[str, bytes], config: Config,
@@ -305,7 +302,7 @@ def _finish(
 def lint_sources(
     sources: Mapping[str, str | bytes],
     config: Config | None = None,
-    front_end: ModuleType | None = None,
+    front_end: FrontEnd[Any, Any] | None = None,
 ) -> list[Finding]:
     """Lint in-memory files of one project (paths "/"-separated, relative to its root),
     through the same pipeline as a run (selection, options, suppressions), without
@@ -318,7 +315,8 @@ def lint_sources(
     return _finish(raw, data, _Filter(config, SelectionLayer(), Path.cwd())).kept
 
 
-def _open_cache(options: RunOptions, front_end: ModuleType, cwd: Path, notes: list[str]) -> SummaryCache | None:
+def _open_cache(options: RunOptions, front_end: FrontEnd[Any, Any], cwd: Path, notes: list[str]
+                ) -> SummaryCache | None:
     config = options.config
     label = f"{config.path.name} cache-dir" if config.path else "cache-dir"
     location = choose_directory(options.cache_dir, config.cache_dir, config.root or cwd, config_label=label)
@@ -334,136 +332,154 @@ def _open_cache(options: RunOptions, front_end: ModuleType, cwd: Path, notes: li
 
 @dataclass(frozen=True)
 class _ReadFile:
-    relative: str  # "/"-separated, relative to the project root
+    relative: ProjectPath
     source: bytes
 
 
-def _environment(front_end: ModuleType, root: Path) -> Any:
-    """What the front end knows about the project besides its sources (the provider SDKs
-    installed here, the versions its requirements pin), if it has such knowledge."""
-    describe = getattr(front_end, "project_environment", None)
-    return describe(root) if describe is not None else None
+@dataclass(frozen=True)
+class _Project(Generic[EnvironmentT]):
+    """One project of a run: its files as read, and what the front end knows about it
+    besides its sources (the provider SDKs installed here, the versions its requirements
+    pin), if it has such knowledge."""
+
+    root: Path
+    read: Sequence[_ReadFile]
+    environment: EnvironmentT | None
 
 
-def _describe_environment(root: Path, cwd: Path, environment: Any, result: RunResult) -> None:
-    if environment is None:
-        return
-    notes = environment.notes() or [
-        "no provider facts needed (no pulumi_* package used, or results from the cache)"]
-    result.details.extend(f"{_cwd_relative(root, cwd)}: {note}" for note in notes)
+@dataclass
+class _Run(Generic[SummaryT, EnvironmentT]):
+    """What the projects of one run share: the front end, the cache and the options; and
+    what the run has gathered so far."""
+
+    front_end: FrontEnd[SummaryT, EnvironmentT]
+    cache: SummaryCache | None
+    cwd: Path
+    jobs: int | None  # worker processes for parsing; None = one per CPU
+    options_by_code: RuleOptions
+    result: RunResult  # counts, notes, details, the reported files
+    raw: list[Finding] = field(default_factory=list)  # before selection and suppressions; ShownPaths
+    sources: dict[str, bytes] = field(default_factory=dict)  # ShownPath → bytes of a reported file (its noqa)
+
+    def read(self, root: Path, group: Sequence[Path], reported: set[Path]) -> list[_ReadFile]:
+        """Read each file of a project; one that can't be read is an SG000 finding."""
+        read: list[_ReadFile] = []
+        for path in sorted(group):
+            shown = _cwd_relative(path, self.cwd)
+            if path in reported:
+                self.result.files.append(shown)
+            try:
+                source = read_regular_file(path, MAX_FILE_BYTES)
+            except FileTooLarge as error:
+                self.raw.append(_too_large_finding(shown, error.size))
+                continue
+            except OSError as error:
+                self.raw.append(unreadable_finding(shown, error.strerror or type(error).__name__))
+                continue
+            self.result.indexed += 1
+            if path in reported:
+                self.sources[shown] = source
+            read.append(_ReadFile(ProjectPath(path.relative_to(root).as_posix()), source))
+        return read
+
+    def project_findings(self, project: _Project[EnvironmentT], keep: bool
+                         ) -> tuple[list[Finding], list[SummaryT]]:
+        """Phase 2's findings for one project (ProjectPaths): from the cache when no file, no
+        option and nothing of the environment changed since a run that stored them, else
+        from the summaries; and the summaries too when ``keep`` (else [])."""
+        cache, read, environment = self.cache, project.read, project.environment
+        keys = [cache.key(item.relative, item.source) for item in read] if cache else []
+        project_key = ""
+        if cache:
+            facts = environment.fingerprint().encode() if environment is not None else b""
+            project_key = cache.project_key(keys, _options_bytes(self.options_by_code) + b"\0" + facts)
+            with _collector_paused():
+                stored = cache.get_project(project_key, load_findings)
+            if stored is not None:
+                self.result.cache_hits += len(read)
+                # The findings are cached; the summaries are needed all the same (not counted).
+                return stored, self._summaries(read, keys, RunResult([], [])) if keep else []
+        aborted_before = self.result.aborted
+        summaries = self._summaries(read, keys, self.result)
+        findings = list(self.front_end.analyze(summaries, self.options_by_code, environment=environment))
+        if cache and self.result.aborted == aborted_before:  # a file given up on may be read next time
+            cache.put_project(project_key, dump_findings, findings)
+        return findings, summaries if keep else []
+
+    def _summaries(self, read: Sequence[_ReadFile], keys: Sequence[str], tally: RunResult) -> list[SummaryT]:
+        """Every file's phase-1 summary: from the cache, or parsed (and then stored).
+
+        The files to parse are known from the cache's verified entries before any is
+        decoded, so the worker processes parse them while this process decodes the others
+        (one changed file in a big project: its parse costs nothing extra)."""
+        cache, front_end = self.cache, self.front_end
+        payloads = [cache.verified(key) for key in keys] if cache else [None] * len(read)
+        decoded: dict[int, SummaryT] = {}
+
+        def decode_cached() -> None:
+            if cache is None:
+                return
+            with _collector_paused():
+                for index, payload in enumerate(payloads):
+                    if payload is None:
+                        continue  # being parsed meanwhile
+                    summary = cache.decoded(keys[index], payload, front_end.load_summary)
+                    if summary is not None and getattr(summary, "path", None) == read[index].relative:
+                        decoded[index] = summary
+
+        first = [index for index, payload in enumerate(payloads) if payload is None]
+        fresh = self._parse(read, keys, first, tally, decode_cached)
+        # A verified entry that did not decode (or holds another path) is parsed after all.
+        late = [index for index, payload in enumerate(payloads) if payload is not None and index not in decoded]
+        fresh.update(self._parse(read, keys, late, tally, None))
+        tally.cache_hits += len(decoded)
+        return [decoded[index] for index in sorted(decoded)] + [fresh[index] for index in sorted(fresh)]
+
+    def _parse(self, read: Sequence[_ReadFile], keys: Sequence[str], indexes: Sequence[int], tally: RunResult,
+               meanwhile: Callable[[], None] | None) -> dict[int, SummaryT]:
+        """Phase 1 of the files at ``indexes``, by index, stored in the cache; ``meanwhile``
+        runs here while the workers parse. A file phase 1 gave up on (out of time, or it
+        crashed its worker process) is an SG000, never cached."""
+        pending = [(read[index].relative, read[index].source) for index in indexes]
+        if not pending:
+            if meanwhile is not None:
+                meanwhile()
+            return {}
+        from analyzers import workers  # only when something is parsed: a cached run forks nothing
+
+        cache, front_end = self.cache, self.front_end
+        processes = self.jobs if self.jobs is not None else (os.cpu_count() or 1)
+        encoded = workers.summarize_all(_SummarizeEncoded(front_end.summarize_file, front_end.dump_summary),
+                                        pending, processes, meanwhile)
+        summaries: dict[int, SummaryT] = {}
+        for position, outcome in zip(indexes, encoded, strict=True):
+            if isinstance(outcome, workers.Aborted):
+                tally.aborted += 1
+                summaries[position] = front_end.not_analyzed(read[position].relative, outcome.reason)
+                continue
+            summary, payload = outcome
+            summaries[position] = summary
+            if cache is not None and payload is not None:
+                cache.put_encoded(keys[position], payload)
+        tally.parsed += len(pending)
+        return summaries
+
+    def project_index(self, project: _Project[EnvironmentT], summaries: Sequence[SummaryT]) -> ProjectIndex:
+        name = self.front_end.project_name(project.root)
+        found = self.front_end.resource_sites(summaries, project=name, environment=project.environment)
+        sites = [replace(site, path=_cwd_relative(project.root / site.path, self.cwd)) for site in found]
+        return ProjectIndex(_cwd_relative(project.root, self.cwd), name, sites)
+
+    def describe_environment(self, project: _Project[EnvironmentT]) -> None:
+        if project.environment is None:
+            return
+        notes = project.environment.notes() or [
+            "no provider facts needed (no pulumi_* package used, or results from the cache)"]
+        self.result.details.extend(f"{_cwd_relative(project.root, self.cwd)}: {note}" for note in notes)
 
 
-def _project_findings(
-    front_end: ModuleType,
-    cache: SummaryCache | None,
-    read: Sequence[_ReadFile],
-    options_by_code: Mapping[str, Mapping[str, Any]],
-    jobs: int | None,
-    result: RunResult,
-    environment: Any = None,
-    on_summaries: Callable[[list[Any]], None] | None = None,
-) -> list[Finding]:
-    """Phase 2's findings for one project: from the cache when no file, no option and
-    nothing of the environment changed since a run that stored them, else from the
-    summaries (which ``on_summaries``, when given, also receives)."""
-    keys = [cache.key(item.relative, item.source) for item in read] if cache else []
-    project_key = ""
-    if cache:
-        facts = environment.fingerprint().encode() if environment is not None else b""
-        project_key = cache.project_key(keys, _options_bytes(options_by_code) + b"\0" + facts)
-        with _collector_paused():
-            stored = cache.get_project(project_key, load_findings)
-        if stored is not None:
-            result.cache_hits += len(read)
-            if on_summaries is not None:  # the findings are cached; the summaries are needed all the same
-                on_summaries(_summaries(front_end, cache, read, keys, jobs, RunResult([], [])))
-            return stored
-    aborted_before = result.aborted
-    summaries = _summaries(front_end, cache, read, keys, jobs, result)
-    if on_summaries is not None:
-        on_summaries(summaries)
-    if environment is not None:
-        findings = list(front_end.analyze(summaries, options_by_code, environment=environment))
-    else:
-        findings = list(front_end.analyze(summaries, options_by_code))
-    if cache and result.aborted == aborted_before:  # a file given up on may be read next time
-        cache.put_project(project_key, dump_findings, findings)
-    return findings
-
-
-def _options_bytes(options_by_code: Mapping[str, Mapping[str, Any]]) -> bytes:
+def _options_bytes(options_by_code: RuleOptions) -> bytes:
     return json.dumps(options_by_code, sort_keys=True, default=repr).encode()
-
-
-def _summaries(
-    front_end: ModuleType,
-    cache: SummaryCache | None,
-    read: Sequence[_ReadFile],
-    keys: Sequence[str],
-    jobs: int | None,
-    result: RunResult,
-) -> list[Any]:
-    """Every file's phase-1 summary: from the cache, or parsed (and then stored).
-
-    The files to parse are known from the cache's verified entries before any is decoded,
-    so the worker processes parse them while this process decodes the others (one
-    changed file in a big project: its parse costs nothing extra)."""
-    payloads = [cache.verified(key) for key in keys] if cache else [None] * len(read)
-    decoded: dict[int, Any] = {}
-
-    def decode_cached() -> None:
-        with _collector_paused():
-            for index, payload in enumerate(payloads):
-                if payload is None or cache is None:
-                    continue  # parsed meanwhile
-                summary = cache.decoded(keys[index], payload, front_end.load_summary)
-                if summary is not None and getattr(summary, "path", None) == read[index].relative:
-                    decoded[index] = summary
-
-    first = [index for index, payload in enumerate(payloads) if payload is None]
-    fresh = _parse(front_end, cache, read, keys, first, jobs, result, decode_cached)
-    # A verified entry that did not decode (or holds another path) is parsed after all.
-    late = [index for index, payload in enumerate(payloads) if payload is not None and index not in decoded]
-    fresh.update(_parse(front_end, cache, read, keys, late, jobs, result, None))
-    result.cache_hits += len(decoded)
-    return [decoded[index] for index in sorted(decoded)] + [fresh[index] for index in sorted(fresh)]
-
-
-def _parse(
-    front_end: ModuleType,
-    cache: SummaryCache | None,
-    read: Sequence[_ReadFile],
-    keys: Sequence[str],
-    indexes: Sequence[int],
-    jobs: int | None,
-    result: RunResult,
-    meanwhile: Callable[[], None] | None,
-) -> dict[int, Any]:
-    """Phase 1 of the files at ``indexes`` (stored in the cache), running ``meanwhile`` here
-    while the workers parse; by index."""
-    pending = [(read[index].relative, read[index].source) for index in indexes]
-    if not pending:
-        if meanwhile is not None:
-            meanwhile()
-        return {}
-    from analyzers import workers  # only when something is parsed: a cached run forks nothing
-
-    processes = jobs if jobs is not None else (os.cpu_count() or 1)
-    task = _SummarizeEncoded(front_end.summarize_file, front_end.dump_summary) if cache else front_end.summarize_file
-    results = workers.summarize_all(task, pending, processes, meanwhile)
-    summaries: dict[int, Any] = {}
-    for position, found in zip(indexes, results, strict=True):
-        relative = read[position].relative
-        if isinstance(found, workers.Aborted):  # a timeout or a crash may not happen next time: not cached
-            result.aborted += 1
-            summaries[position] = front_end.not_analyzed(relative, found.reason)
-            continue
-        summary, payload = found if cache else (found, None)
-        summaries[position] = summary
-        if cache and payload is not None:
-            cache.put(keys[position], lambda _summary, payload=payload: payload, summary)
-    result.parsed += len(pending)
-    return summaries
 
 
 @contextlib.contextmanager
@@ -477,36 +493,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _read_group(
-    root: Path,
-    group: Sequence[Path],
-    reported: set[Path],
-    cwd: Path,
-    result: RunResult,
-    raw: list[Finding],
-    sources: dict[str, bytes],
-) -> list[_ReadFile]:
-    """Read each file of a project; one that can't be read is an SG000 finding."""
-    read: list[_ReadFile] = []
-    for path in sorted(group):
-        shown = _cwd_relative(path, cwd)
-        if path in reported:
-            result.files.append(shown)
-        try:
-            source = read_regular_file(path, MAX_FILE_BYTES)
-        except FileTooLarge as error:
-            raw.append(_too_large_finding(shown, error.size))
-            continue
-        except OSError as error:
-            raw.append(unreadable_finding(shown, error.strerror or type(error).__name__))
-            continue
-        result.indexed += 1
-        if path in reported:
-            sources[shown] = source
-        read.append(_ReadFile(path.relative_to(root).as_posix(), source))
-    return read
 
 
 def _merge_options(

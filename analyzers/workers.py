@@ -31,7 +31,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 # Seconds a file may take, plus seconds per MiB of source: ordinary code is
 # summarized at ~300 KiB/s, pulumi_aws's largest generated module (3.5 MiB) in ~13 s.
@@ -43,6 +43,7 @@ SPAWN_THRESHOLD = 48
 _ORPHAN_CHECK_SECONDS = 2.0
 
 Summarize = Callable[[str, bytes], Any]
+SummaryT = TypeVar("SummaryT")
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ def budget(size: int) -> float:
     return FILE_TIME_BUDGET + FILE_TIME_PER_MIB * size / 2**20
 
 
-def summarize_all(summarize: Summarize, pending: Sequence[tuple[str, bytes]], processes: int,
-                  meanwhile: Callable[[], None] | None = None) -> list[Any]:
+def summarize_all(summarize: Callable[[str, bytes], SummaryT], pending: Sequence[tuple[str, bytes]],
+                  processes: int, meanwhile: Callable[[], None] | None = None) -> list[SummaryT | Aborted]:
     """``summarize(path, source)`` of every file, in order; an ``Aborted`` for a file
     that ran out of time or crashed its process. ``meanwhile`` runs once in this process
     while the first files are being summarized (or first, when nothing is run elsewhere)."""
@@ -148,8 +149,8 @@ class _Pool:
             while queue or any(worker.task is not None for worker in self.workers):
                 self._hand_out(queue, pending, results)
                 if meanwhile is not None:
-                    meanwhile, later = None, meanwhile
-                    later()
+                    run_now, meanwhile = meanwhile, None
+                    run_now()
                 self._collect(results, pending)
         finally:
             for worker in self.workers:

@@ -11,7 +11,8 @@ handles branches); ``positions`` takes the spans findings point at from the
 never mention pulumi, without libcst. The result is a ``summary.FileSummary``.
 
 Phase 2 (per project; ``graph_builder.build``): ``linker`` resolves imports
-of sibling modules; ``evaluate`` (with ``runs``, ``calls``, ``operators``)
+of sibling modules; ``evaluate`` (with ``runs``, ``calls``, ``operators``,
+which share the state ``evaluator_state`` declares)
 evaluates expressions, running each function call, component instance and
 loop iteration in its own ``contexts.Context``; ``known_calls`` knows the
 SDK's and standard library's calls, ``options`` models ResourceOptions,

@@ -4,11 +4,9 @@ standard library's known calls, and attribute access on objects (a part of
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
 from analyzers.extract import ir, known_calls, naming, options
 from analyzers.extract.contexts import Context
+from analyzers.extract.evaluator_state import EvaluatorState
 from analyzers.extract.operators import spread_entries
 from analyzers.extract.sites import CUSTOM, LOCAL_COMPONENT, SiteInstance
 from analyzers.extract.summary import FileSummary, FunctionInfo
@@ -30,6 +28,7 @@ from analyzers.extract.values import (
     SUPER,
     UNRESOLVED,
     ClassKey,
+    Condition,
     Literal,
     Val,
     as_data,
@@ -38,19 +37,12 @@ from analyzers.extract.values import (
 )
 from policypack.graph import UNKNOWN
 
-if TYPE_CHECKING:
-    from analyzers.providers import ProviderKnowledge
-
 _PROPERTIES = frozenset({"property", "cached_property"})
 _IN_PROGRESS = Val(DATA, ref="in progress")  # a constructor call being evaluated (``_site_in``)
 
 
-class Calls:
+class Calls(EvaluatorState):
     """Calls and attribute access, mixed into ``Evaluator``."""
-
-    eval: Callable[..., Val]
-    join: Callable[..., Val]
-    providers: ProviderKnowledge
 
     def site_value(self, module: FileSummary, index: int, ctx: Context) -> Val | None:
         """The object constructor call ``index`` builds in ``ctx``: a resource, an
@@ -138,7 +130,7 @@ class Calls:
             func = self.eval(expr.func, module, ctx)
         return self.apply(func, expr, module, ctx)
 
-    def branch_condition(self, call: ir.Call, module: FileSummary, ctx: Context) -> frozenset | None:
+    def branch_condition(self, call: ir.Call, module: FileSummary, ctx: Context) -> Condition | None:
         """None when ``ctx``'s run never reaches ``call`` (a branch condition is known to fail),
         else the conditions around it that can't be decided in this run."""
         if not call.guards:
@@ -148,7 +140,7 @@ class Calls:
             return self._conditions[key]
         self._conditions[key] = frozenset()  # a test that refers to the call itself
         undecided: list[Literal] = []
-        result: frozenset | None = None
+        result: Condition | None = None
         for guard in call.guards:
             value = self._guard_value(guard.test, module, ctx)
             if value.known:

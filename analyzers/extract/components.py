@@ -3,14 +3,18 @@ their method resolution order, and whether their constructor registers outputs."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from analyzers.extract import naming
+from analyzers.extract import ir, naming
 from analyzers.extract.contexts import Context
-from analyzers.extract.evaluate import Evaluator
 from analyzers.extract.sites import PULUMI_COMPONENT_BASES
-from analyzers.extract.summary import SUPER_PREFIX
+from analyzers.extract.summary import SUPER_PREFIX, ClassInfo, FileSummary
 from analyzers.extract.values import CLASS, EXTERNAL, ClassKey, Val, as_data
+
+if TYPE_CHECKING:
+    from analyzers.providers import ProviderKnowledge
 
 _CUSTOM_BASES = frozenset({"pulumi.CustomResource", "pulumi.resource.CustomResource"})
 _DYNAMIC_BASES = frozenset({"pulumi.dynamic.Resource", "pulumi.dynamic.dynamic.Resource"})
@@ -31,8 +35,27 @@ PLAIN = ClassKind(None)
 MAX_CLASS_DEPTH = 64
 
 
+class ClassEvaluator(Protocol):
+    """What the index asks of the evaluator (``evaluate.Evaluator``): the project's classes
+    and the values of their bases and type tokens. The evaluator asks the index in turn
+    (``Evaluator.components``), so this module names no evaluator module."""
+
+    @property
+    def modules(self) -> Mapping[str, FileSummary]: ...
+
+    @property
+    def providers(self) -> ProviderKnowledge: ...
+
+    @property
+    def root(self) -> Context: ...
+
+    def class_info(self, key: ClassKey) -> ClassInfo | None: ...
+
+    def eval(self, expr: ir.Expr | None, module: FileSummary, ctx: Context) -> Val: ...
+
+
 class ComponentIndex:
-    def __init__(self, evaluator: Evaluator) -> None:
+    def __init__(self, evaluator: ClassEvaluator) -> None:
         self.ev = evaluator
         self._bases: dict[ClassKey, list[Val]] = {}
         self._kinds: dict[ClassKey, ClassKind] = {}

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from analyzers.extract.summary import FileSummary
-from analyzers.extract.values import Val
+from analyzers.extract.values import Condition, Val
 
 # Deep call chains and huge programs: beyond these, calls are not followed
 # (their results are unresolved), so analysis time stays bounded.
@@ -35,7 +35,7 @@ class Context:
     depth: int = 0
     # Branch conditions the analyzer could not decide on the way to this run (values.Literal):
     # the run happens only on paths where they hold.
-    condition: frozenset = frozenset()
+    condition: Condition = frozenset()
 
     @property
     def suffix(self) -> str:

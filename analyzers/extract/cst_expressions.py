@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
@@ -45,14 +46,17 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
     return ".".join(reversed(parts))
 
 
+@dataclass(slots=True)
 class PendingCall:
     """A possible resource constructor call, waiting for its source span."""
 
-    __slots__ = ("call", "class_name", "dotted", "method", "node", "occurrence", "owner")
-
-    def __init__(self, **fields: Any) -> None:
-        for key, value in fields.items():
-            setattr(self, key, value)
+    call: ir.Call
+    node: cst.Call
+    dotted: str  # the called name, as written
+    occurrence: int  # how many calls of ``dotted`` come before it in the file
+    class_name: str | None
+    method: str | None
+    owner: str
 
 
 class ExpressionConverter:
@@ -337,10 +341,10 @@ class ExpressionConverter:
     def _dict(self, node: cst.Dict) -> ir.Expr:
         entries: list[tuple[ir.Expr | None, ir.Expr]] = []
         for element in node.elements:
-            if isinstance(element, cst.StarredDictElement):
-                entries.append((None, self.expr(element.value)))
-            else:
+            if isinstance(element, cst.DictElement):
                 entries.append((self.expr(element.key), self.expr(element.value)))
+            else:  # a ``**spread``
+                entries.append((None, self.expr(element.value)))
         return ir.MapDisplay(tuple(entries))
 
     def _subscript(self, node: cst.Subscript) -> ir.Expr:
@@ -351,7 +355,7 @@ class ExpressionConverter:
             if isinstance(inner, cst.Index):
                 value = self.expr(inner.value)
                 indexes.append(ir.Star(value) if inner.star else value)
-            else:
+            elif isinstance(inner, cst.Slice):
                 indexes.append(ir.Slice(
                     self.expr(inner.lower) if inner.lower else None,
                     self.expr(inner.upper) if inner.upper else None,
@@ -362,7 +366,7 @@ class ExpressionConverter:
 
     def _lambda(self, node: cst.Lambda) -> ir.Expr:
         params = _param_names(node.params)
-        for param in node.params.params + node.params.kwonly_params + node.params.posonly_params:
+        for param in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params):
             if param.default is not None:
                 self.expr(param.default)
         scope = flow.Scope(flow.LAMBDA, self.scope.qualname + ".<lambda>", params=params)
@@ -464,20 +468,18 @@ class ExpressionConverter:
                 args.append(ir.Star(value))
             else:
                 args.append(value)
-        site = None
-        last = dotted.rsplit(".", 1)[-1] if dotted is not None else ""
-        if is_class_name(last):  # SDK input types are told apart in phase 2; project *Args classes matter
-            site = len(self.pending_calls)
+        # SDK input types are told apart in phase 2; project *Args classes matter
+        constructor = dotted if dotted is not None and is_class_name(dotted.rsplit(".", 1)[-1]) else None
+        site = len(self.pending_calls) if constructor is not None else None
+        call = ir.Call(func, tuple(args), tuple(kwargs), site, tuple(self.path_guards))
+        if constructor is not None:
             method = self.current_method()
             self.pending_calls.append(PendingCall(
-                call=None, node=node, dotted=dotted, occurrence=occurrence,
+                call=call, node=node, dotted=constructor, occurrence=occurrence,
                 class_name=self.enclosing_class(),
                 method=method.name if method is not None else None,
                 owner=self.owner,
             ))
-        call = ir.Call(func, tuple(args), tuple(kwargs), site, tuple(self.path_guards))
-        if site is not None:
-            self.pending_calls[site].call = call
         elif dotted is not None or (isinstance(func, ir.Attr) and isinstance(func.base, ir.SuperRef)):
             self.invocations.append((self.owner, call))
         self._record_method_effects(func, args, kwargs)

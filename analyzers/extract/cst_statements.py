@@ -63,7 +63,7 @@ class StatementWalker(ExpressionConverter):
         self.star_imports: list[ir.Expr] = []
         self._dead = False  # the current path has returned/raised/broken out
         self._changed_by_functions: set[str] = set()  # module names mutated inside functions
-        self._statements: dict[type, Callable[[Any], None]] = {
+        self._statements: dict[type, Callable[[Any], object]] = {
             cst.SimpleStatementLine: lambda node: self.block(node.body),
             cst.Expr: self._expression_statement,
             cst.Assign: self._assign,
@@ -374,8 +374,8 @@ class StatementWalker(ExpressionConverter):
         if in_class:
             scope.class_name = outer.class_name
             scope.method = flow.MethodRecorder(name)
-        for param in all_params:
-            scope.env[param] = ir.Param(param, qualname)
+        for param_name in all_params:
+            scope.env[param_name] = ir.Param(param_name, qualname)
         if in_class and "staticmethod" not in decorators and positional:
             scope.env[positional[0]] = ir.SelfRef(outer.class_name or "", qualname)
         owner = self.owner

@@ -8,23 +8,23 @@ marked unresolved rather than guessed. Evaluation is memoized per binding
 and context, and guarded against cycles and runaway depth.
 
 The Evaluator is assembled from parts: ``runs`` (contexts), ``calls``
-(calls and attributes) and ``operators`` (operations on values); this
-module holds the dispatch and name resolution.
+(calls and attributes) and ``operators`` (operations on values), which
+share the state ``evaluator_state`` declares; this module holds the
+dispatch and name resolution.
 """
 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any
 
 from analyzers.extract import ir, naming
 from analyzers.extract.calls import Calls
 from analyzers.extract.contexts import Context
-from analyzers.extract.linker import ModuleIndex
 from analyzers.extract.operators import Operators
 from analyzers.extract.runs import Runs
-from analyzers.extract.sites import SiteInstance
 from analyzers.extract.summary import ClassInfo, FileSummary
 from analyzers.extract.values import (
     CLASS,
@@ -38,45 +38,15 @@ from analyzers.extract.values import (
     ClassKey,
     Val,
     data,
-    reset_meter,
 )
-from analyzers.providers import ProviderKnowledge
 from policypack.graph import UNKNOWN
-
-if TYPE_CHECKING:
-    from analyzers.extract.components import ComponentIndex
 
 MAX_EVAL_DEPTH = 150
 _BUILTINS = frozenset(dir(builtins))
 
 
 class Evaluator(Runs, Calls, Operators):
-    def __init__(self, summaries: Sequence[FileSummary], providers: ProviderKnowledge | None = None) -> None:
-        reset_meter()  # one project's values at a time
-        self.modules: dict[str, FileSummary] = {s.path: s for s in summaries}
-        self.providers = providers if providers is not None else ProviderKnowledge()
-        self.index = ModuleIndex(self.modules)
-        self.components: ComponentIndex | None = None
-        self.root = Context(0, None, None, None)
-        self.contexts: list[Context] = [self.root]
-        self.pending: list[Context] = []  # created, not yet processed by the graph builder
-        self._memo: dict[tuple[Any, ...], Val] = {}
-        self._active: set[tuple[Any, ...]] = set()
-        self._depth = 0
-        self._calls: dict[tuple[int, int, Any], Context | None] = {}
-        self._loops: dict[tuple[int, str, str], list[Context]] = {}
-        self._generic: dict[tuple[str, str], Context] = {}
-        self.runs: dict[tuple[str, str], list[Context]] = {}  # (path, function) → its non-generic runs
-        self._method_runs: dict[tuple[str, str, str], list[Context]] = {}  # (instance, path, function)
-        self._sites: dict[tuple[str, int, int], Val | None] = {}
-        self.site_instances: dict[str, SiteInstance] = {}
-        self.instance_classes: dict[str, ClassKey] = {}  # instance key → its project class
-        self.generic_instances: set[ClassKey] = set()
-        self._carried_cache: dict[str, dict[int, dict[str, ir.Expr]]] = {}
-        self.refused: set[tuple[str, str]] = set()  # functions some call could not run (budget)
-        self._property_calls: dict[tuple[str, str], ir.Call] = {}
-        self._conditions: dict[tuple[int, int], frozenset | None] = {}  # (call, run) → branch_condition
-        self._guard_values: dict[tuple[int, int], Val] = {}  # (branch test, run) → its value
+    """Dispatch and name resolution; the state the parts share is ``EvaluatorState``'s."""
 
     def eval(self, expr: ir.Expr | None, module: FileSummary, ctx: Context) -> Val:
         if expr is None:
@@ -124,7 +94,7 @@ class Evaluator(Runs, Calls, Operators):
             return UNRESOLVED
         values = [
             self._memoized((module.path, expr.index, run.id),
-                           lambda run=run: self.eval(module.bindings[expr.index], module, run))
+                           partial(self.eval, module.bindings[expr.index], module, run))
             for run in runs
         ]
         return values[0] if len(values) == 1 else self.join(values)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from analyzers.extract import naming, options
+from analyzers.extract import ir, naming, options
 from analyzers.extract.components import ComponentIndex
 from analyzers.extract.contexts import Context
 from analyzers.extract.evaluate import Evaluator
@@ -112,7 +112,7 @@ class _Builder:
         self.ev.components = self.components
         self.nodes: dict[str, Node] = {}
         self._sites_by_owner: dict[tuple[str, str], list[int]] = {}
-        self._invocations_by_owner: dict[tuple[str, str], list[object]] = {}
+        self._invocations_by_owner: dict[tuple[str, str], list[ir.Call]] = {}
         self._loops_by_owner: dict[tuple[str, str], list[str]] = {}
         for path, module in self.ev.modules.items():
             for index, site in enumerate(module.calls):
@@ -140,7 +140,7 @@ class _Builder:
         for index in self._sites_by_owner.get(key, ()):
             self.ev.site_value(module, index, ctx)
         for call in self._invocations_by_owner.get(key, ()):
-            self.ev.eval(call, module, ctx)  # type: ignore[arg-type]
+            self.ev.eval(call, module, ctx)
 
     def _drain(self) -> None:
         """Process new contexts and evaluate new nodes until nothing new appears."""

@@ -20,6 +20,7 @@ from analyzers.extract.values import (
     DATA,
     MAP,
     SEQ,
+    NamePattern,
     Val,
     as_data,
     data,
@@ -72,7 +73,7 @@ def format_string(template: Val, args: Sequence[Val], kwargs: Mapping[str, Val])
     return replace(unknown(parts), pattern=_format_pattern(template, values, named))
 
 
-def _format_pattern(template: Val, values: Sequence[Val], named: Mapping[str, Val]) -> tuple | None:
+def _format_pattern(template: Val, values: Sequence[Val], named: Mapping[str, Val]) -> NamePattern | None:
     """What is known of ``template.format(...)`` with some arguments unknown: its literal text."""
     if not isinstance(template.data, str) or len(template.data) > MAX_TEXT:
         return None
@@ -91,7 +92,7 @@ def _format_pattern(template: Val, values: Sequence[Val], named: Mapping[str, Va
             else:
                 value = named.get(field)
             plain = value is not None and not spec and conversion in (None, "s")
-            pattern.extend((plain and string_pattern(value)) or (None,))
+            pattern.extend((string_pattern(value) if plain and value is not None else None) or (None,))
     except ValueError:
         return None
     return join_pattern(pattern)
@@ -278,8 +279,8 @@ def call_method(receiver: Val, name: str, args: Sequence[Val], kwargs: Mapping[s
     parts = [receiver, *args, *kwargs.values()]
     if receiver.kind == CONFIG:
         secret = name.startswith(_CONFIG_SECRET)
-        result = unknown(parts)
-        return Val(DATA, UNKNOWN, None, result.deps, result.unresolved, secret)
+        merged = unknown(parts)
+        return Val(DATA, UNKNOWN, None, merged.deps, merged.unresolved, secret)
     if receiver.kind == MAP:
         structured = _map_method(receiver, name, args)
         if structured is not None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 MAX_NESTING = 200
 MAX_OPERAND_NESTING = 1000
@@ -45,10 +46,10 @@ def too_deep_message(depth: int, line: int, column: int) -> str:
 
 def _stack_depth() -> int:
     depth = 0
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         depth += 1
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back
     return depth
 
 

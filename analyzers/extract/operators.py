@@ -10,6 +10,7 @@ from typing import Any
 
 from analyzers.extract import ir, known_calls, options
 from analyzers.extract.contexts import Context
+from analyzers.extract.evaluator_state import EvaluatorState
 from analyzers.extract.summary import FileSummary
 from analyzers.extract.values import (
     ARGS,
@@ -37,6 +38,9 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "//": operator.floordiv, "%": operator.mod, "**": operator.pow, "|": operator.or_,
     "&": operator.and_, "^": operator.xor, "<<": operator.lshift, ">>": operator.rshift,
 }
+_UNARY: dict[str, Callable[[Any], Any]] = {
+    "-": operator.neg, "+": operator.pos, "not": operator.not_, "~": operator.invert,
+}
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
     ">=": operator.ge, "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
@@ -45,11 +49,8 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
-class Operators:
+class Operators(EvaluatorState):
     """Operations on values, mixed into ``Evaluator``."""
-
-    eval: Callable[..., Val]
-    contexts_for: Callable[..., list[Context]]
 
     def join(self, values: Sequence[Val], extra: Sequence[Val] = ()) -> Val:
         """A value that is one of ``values`` (branches, several runs)."""
@@ -176,8 +177,7 @@ class Operators:
         if not value.known:
             return unknown([value])
         try:
-            result = {"-": operator.neg, "+": operator.pos, "not": operator.not_, "~": operator.invert}[expr.op](
-                value.data)
+            result = _UNARY[expr.op](value.data)
         except (KeyError, TypeError):
             return unknown([value])
         return data(result, [value])

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from analyzers.extract.limits import MAX_NESTING, MAX_OPERAND_NESTING
 from analyzers.extract.summary import Span
+
+if TYPE_CHECKING:
+    import libcst as cst  # loaded by cst_spans alone: the ast path needs none of it
 
 
 def _dotted(node: ast.expr) -> str | None:
@@ -62,6 +66,10 @@ def _walk(tree: ast.AST) -> tuple[list[ast.AST], tuple[int, int, int] | None]:
     return found, None
 
 
+def _position(node: ast.Call | ast.ClassDef) -> tuple[int, int]:
+    return node.lineno, node.col_offset
+
+
 class AstSpans:
     """Spans of calls (grouped by dotted callee) and class names, from an ast tree,
     and where it nests too deeply for libcst (``too_deep``: depth, line, column)."""
@@ -78,8 +86,10 @@ class AstSpans:
                     calls.setdefault(dotted, []).append(node)
             elif isinstance(node, ast.ClassDef):
                 classes.setdefault(node.name, []).append(node)
-        for group in (*calls.values(), *classes.values()):
-            group.sort(key=lambda n: (n.lineno, n.col_offset))
+        for group in calls.values():
+            group.sort(key=_position)
+        for classes_named in classes.values():
+            classes_named.sort(key=_position)
         self._calls = calls
         self._classes = classes
 
@@ -123,14 +133,14 @@ class AstSpans:
         return len(line.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))
 
 
-def cst_spans(module: object, nodes: Sequence[object]) -> list[Span]:
+def cst_spans(module: cst.Module, nodes: Sequence[cst.CSTNode]) -> list[Span]:
     """Spans from libcst's PositionProvider (the slow, always-right fallback)."""
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # type: ignore[arg-type]
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     spans = []
     for node in nodes:
-        where = positions[node]  # type: ignore[index]
+        where = positions[node]
         spans.append(Span(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1))
     return spans

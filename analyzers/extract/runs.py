@@ -3,11 +3,11 @@ binding arguments, reading return values (a part of ``evaluate.Evaluator``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from analyzers.extract import ir
 from analyzers.extract.contexts import MAX_CONTEXTS, MAX_DEPTH, MAX_ITERATIONS, Context
+from analyzers.extract.evaluator_state import EvaluatorState
 from analyzers.extract.sites import class_node_key
 from analyzers.extract.summary import FileSummary, FunctionInfo
 from analyzers.extract.values import (
@@ -24,11 +24,8 @@ from analyzers.extract.values import (
 from policypack.graph import UNKNOWN
 
 
-class Runs:
+class Runs(EvaluatorState):
     """Contexts: one per function run, method run on an instance, or loop iteration."""
-
-    eval: Callable[..., Val]
-    join: Callable[..., Val]
 
     def _new_context(self, module: FileSummary, function: str, caller: Context | None, *,
                      optional: bool = True, **fields: Any) -> Context | None:

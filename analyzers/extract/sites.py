@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from analyzers.extract import naming
 from analyzers.extract.contexts import Context
 from analyzers.extract.summary import CallSite, FileSummary
-from analyzers.extract.values import ClassKey
+from analyzers.extract.values import ClassKey, Condition
 
 PULUMI_COMPONENT_BASES = frozenset({"pulumi.ComponentResource", "pulumi.resource.ComponentResource"})
 
@@ -36,4 +36,4 @@ class SiteInstance:
     class_key: ClassKey | None = None
     init_context: Context | None = None  # the __init__ run of a project class
     sdk_path: str | None = None  # the SDK class called ("pulumi_aws.s3.Bucket"), for its argument facts
-    condition: frozenset = frozenset()  # undecided branch conditions under which the call runs
+    condition: Condition = frozenset()  # undecided branch conditions under which the call runs

@@ -82,6 +82,8 @@ NEVER = Val(DATA, UNKNOWN, "never", frozenset(), True)
 
 # An undecided branch condition: ((context id, module path, test), whether it must hold).
 Literal = tuple[tuple[int, str, Any], bool]
+# The undecided conditions a run or a call is under: all must hold for it to happen.
+Condition = frozenset[Literal]
 
 
 class _DataMeter:
@@ -278,7 +280,7 @@ def join_pattern(parts: Iterable[str | None]) -> NamePattern | None:
                 joined.append(None)
         elif part:
             if joined and joined[-1] is not None:
-                joined[-1] = joined[-1] + part  # type: ignore[operator]
+                joined[-1] = joined[-1] + part
             else:
                 joined.append(part)
     if all(part is None for part in joined):

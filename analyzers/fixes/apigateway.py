@@ -169,6 +169,7 @@ def deployment_and_stage(workspace: Workspace, finding: Finding) -> Fix | None:
     api_site = site_of(workspace, built[0])
     if api_site is None:
         return None
+    extra: tuple[Edit, ...]
     if all(has_body(api) for api in built):
         api_text = bound_name(api_site)
         if api_text is None:
@@ -293,6 +294,7 @@ def _rest_stage(workspace: Workspace, finding: Finding, apis: ApiIndex, built: S
     api_text = reference_through(workspace, deployments[0], "restApi", built[0])
     taken = _taken(site)
     own = bound_name(site)
+    extra: tuple[Edit, ...]
     if own is not None:
         deployment_text, extra = own, ()
     else:

@@ -7,8 +7,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from analyzers.config import Config
 from analyzers.findings import Finding
@@ -19,6 +18,7 @@ if TYPE_CHECKING:
     from analyzers.fixes.engine import ProjectFixer
     from analyzers.fixes.model import Outcome
     from analyzers.fixes.settings import Settings
+    from analyzers.front_end import FrontEnd
     from analyzers.runner import ProjectSources
 
 FIX_INFO_FORMATS = frozenset({"text", "json", "sarif"})
@@ -87,16 +87,18 @@ def _relative(path: Path, root: Path) -> str | None:
         return None
 
 
-def _fixer(front_end: ModuleType, project: ProjectSources, fix_settings: Settings) -> ProjectFixer | None:
+def _fixer(front_end: FrontEnd[Any, Any], project: ProjectSources, fix_settings: Settings
+           ) -> ProjectFixer[Any, Any] | None:
     from analyzers.fixes.engine import ProjectFixer
+    from analyzers.front_end import can_fix
 
-    if not hasattr(front_end, "analyze_with_graph"):
+    if not can_fix(front_end):
         return None  # a front end without a graph (test stand-ins) offers no fixes
     return ProjectFixer(front_end, project.root, project.sources, project.reported,
                         project.summaries, fix_settings)
 
 
-def fix_projects(front_end: ModuleType, projects: Sequence[ProjectSources], findings: Sequence[Finding],
+def fix_projects(front_end: FrontEnd[Any, Any], projects: Sequence[ProjectSources], findings: Sequence[Finding],
                  cwd: Path, fix_settings: Settings) -> list[ProjectOutcome]:
     outcomes = []
     for project in _relevant(projects, findings, cwd, fix_settings.fixable):
@@ -150,7 +152,7 @@ def count(outcomes: Sequence[ProjectOutcome]) -> int:
     return sum(len(item.outcome.applied) for item in outcomes)
 
 
-def available(front_end: ModuleType, projects: Sequence[ProjectSources], findings: Sequence[Finding],
+def available(front_end: FrontEnd[Any, Any], projects: Sequence[ProjectSources], findings: Sequence[Finding],
               cwd: Path, fix_settings: Settings) -> dict[Finding, FixInfo]:
     """The verified fix of each shown finding that has one, for the reports."""
     from analyzers.fixes.source import SourceFile

@@ -58,9 +58,10 @@ def parent_self(workspace: Workspace, finding: Finding) -> Fix | None:
     if opts is None:
         change = edits.append_argument(file, call, f"opts={ro}({parent})")
     else:
-        change = _extend_options(file, method, opts.value, ro, self_name)
-        if change is None:
+        extended = _extend_options(file, method, opts.value, ro, self_name)
+        if extended is None:
             return None
+        change = extended
     label = f"'{finding.subject}'" if finding.subject else "the child"
     # Unsafe (see the rule's AutoFix): the child's URN changes, so a deployed child is replaced.
     return Fix(key_of(finding), FixSafety.UNSAFE, f"pass {parent} to {label}",
@@ -78,7 +79,8 @@ def _options_call(file: SourceFile, node: cst.BaseExpression) -> str | None:
 def _add_parent(file: SourceFile, node: cst.BaseExpression, self_name: str) -> tuple[Edit, ...] | None:
     """``parent=self`` added to a ``ResourceOptions(...)`` call, or to the one a merge builds."""
     kind = _options_call(file, node)
-    assert kind is None or isinstance(node, cst.Call)
+    if kind is None or not isinstance(node, cst.Call):
+        return None
     if kind == "new":
         if keyword(node, "parent") is not None or has_star_args(node):
             return None  # another parent chosen on purpose, or options we can't see

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Generic
 
 from analyzers.findings import Finding
 from analyzers.fixes import registry
@@ -21,7 +20,11 @@ from analyzers.fixes.model import Edit, FindingKey, Fix, Outcome, apply_edits
 from analyzers.fixes.settings import Settings
 from analyzers.fixes.verify import Snapshot, problem, snapshot
 from analyzers.fixes.workspace import Workspace
+from analyzers.front_end import EnvironmentT, FixingFrontEnd, SummaryT
 from policypack.rules.base import FixSafety
+
+if TYPE_CHECKING:
+    from analyzers.extract.graph_builder import ProjectGraph
 
 MAX_ROUNDS = 8
 # A failed batch is retried fix by fix; past this many, the round keeps only the first fix.
@@ -32,11 +35,11 @@ def key_of(finding: Finding) -> FindingKey:
     return FindingKey(finding.code, finding.path, finding.subject, finding.line, finding.column)
 
 
-class ProjectFixer:
+class ProjectFixer(Generic[SummaryT, EnvironmentT]):
     """Fixes for the files of one Pulumi project, held in memory until the caller writes them."""
 
-    def __init__(self, front_end: ModuleType, root: Path, sources: Mapping[str, bytes],
-                 reported: frozenset[str], summaries: Sequence[Any], settings: Settings) -> None:
+    def __init__(self, front_end: FixingFrontEnd[SummaryT, EnvironmentT], root: Path, sources: Mapping[str, bytes],
+                 reported: frozenset[str], summaries: Sequence[SummaryT], settings: Settings) -> None:
         self.front_end = front_end
         self.root = root
         self.settings = settings
@@ -48,14 +51,13 @@ class ProjectFixer:
                 self.texts[path] = data.decode("utf-8")
             except UnicodeDecodeError:
                 continue  # not editable; still analysed from its bytes
-        self._summaries: dict[str, tuple[bytes, Any]] = {
-            getattr(summary, "path", ""): (sources.get(getattr(summary, "path", ""), b""), summary)
-            for summary in summaries
+        self._summaries: dict[str, tuple[bytes, SummaryT]] = {
+            summary.path: (sources.get(summary.path, b""), summary) for summary in summaries
         }
 
     # --- analysis of a version of the texts ----------------------------------------------
 
-    def _summary(self, path: str, data: bytes) -> Any:
+    def _summary(self, path: str, data: bytes) -> SummaryT:
         cached = self._summaries.get(path)
         if cached is not None and cached[0] == data:
             return cached[1]
@@ -63,17 +65,16 @@ class ProjectFixer:
         self._summaries[path] = (data, summary)
         return summary
 
-    def analyze(self, texts: Mapping[str, str]) -> tuple[list[Finding], Any]:
+    def analyze(self, texts: Mapping[str, str]) -> tuple[list[Finding], ProjectGraph]:
         data = {path: texts[path].encode("utf-8") if path in texts else source
                 for path, source in self.sources.items()}
         summaries = [self._summary(path, data[path]) for path in sorted(data)]
         return self.front_end.analyze_with_graph(summaries, self.settings.options, environment=self._environment())
 
-    def _environment(self) -> Any:
+    def _environment(self) -> EnvironmentT | None:
         """The provider facts of this project, as the run that found the faults used them."""
         if not hasattr(self, "_provider_facts"):
-            describe = getattr(self.front_end, "project_environment", None)
-            self._provider_facts = describe(self.root) if describe is not None else None
+            self._provider_facts = self.front_end.project_environment(self.root)
         return self._provider_facts
 
     def visible(self, raw: Sequence[Finding], texts: Mapping[str, str]) -> list[Finding]:
@@ -88,7 +89,7 @@ class ProjectFixer:
 
     # --- proposing and verifying -------------------------------------------------------------
 
-    def proposals(self, texts: Mapping[str, str], project: Any, findings: Sequence[Finding],
+    def proposals(self, texts: Mapping[str, str], project: ProjectGraph, findings: Sequence[Finding],
                   allowed: Callable[[Fix], bool]) -> list[Fix]:
         workspace = Workspace(texts, project)
         found: list[Fix] = []
@@ -140,7 +141,7 @@ class ProjectFixer:
     def run(self) -> Outcome:
         texts = dict(self.texts)
         outcome = Outcome(original=dict(self.texts), fixed={})
-        refused: set[FindingKey] = set()
+        refused: set[tuple[str, str, str]] = set()  # _loose keys
         for _ in range(MAX_ROUNDS):
             raw, project = self.analyze(texts)
             before = snapshot(raw, project)

@@ -171,9 +171,11 @@ class _Tracer:
 
     def _imported(self, file: SourceFile, name: str, depth: int, integers: bool) -> list[WrittenLiteral] | None:
         imported = scopes.import_of(file.module, name)
-        if imported is None or imported[2] is None:
+        if imported is None:
             return None
         module, level, original = imported
+        if original is None:
+            return None
         target = self._module_file(file, module, level)
         if target is None:
             return None

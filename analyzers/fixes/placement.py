@@ -171,11 +171,18 @@ def method_self(file: SourceFile, node: cst.CSTNode) -> tuple[cst.ClassDef, cst.
     return None
 
 
+def _child_site(workspace: Workspace, anchor: Resource) -> bool:
+    """Whether ``anchor`` is created inside a component (its call is a child site)."""
+    where = anchor.location
+    assert where is not None  # an anchor is a resource some finding points at
+    return any(child.site.span.line == where.line and child.site.span.column == where.column
+               and child.module.path == where.path for child in workspace.project.child_sites)
+
+
 def child_options(workspace: Workspace, anchor: Resource, site: Site) -> tuple[str | None, tuple[Edit, ...]] | None:
     """The ``opts=`` text for a resource inserted next to ``anchor``: ``None`` at the stack root, the
     parent=self options inside a component (its options variable when the anchor uses one)."""
-    if not any(child.site.span.line == anchor.location.line and child.site.span.column == anchor.location.column
-               and child.module.path == anchor.location.path for child in workspace.project.child_sites):
+    if not _child_site(workspace, anchor):
         return None, ()
     held = method_self(site.file, site.call)
     if held is None:
@@ -196,8 +203,7 @@ def child_options(workspace: Workspace, anchor: Resource, site: Site) -> tuple[s
 
 def parent_self_option(workspace: Workspace, anchor: Resource, site: Site) -> str | None:
     """``parent=<self>`` when ``anchor``'s code is inside a component, else None."""
-    if not any(child.site.span.line == anchor.location.line and child.site.span.column == anchor.location.column
-               and child.module.path == anchor.location.path for child in workspace.project.child_sites):
+    if not _child_site(workspace, anchor):
         return None
     held = method_self(site.file, site.call)
     return f"parent={held[2]}" if held is not None else None

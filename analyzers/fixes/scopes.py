@@ -126,7 +126,7 @@ def import_of(module: cst.Module, name: str) -> tuple[str, int, str | None] | No
             if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
                 source = _dotted_module(small.module) if small.module is not None else ""
                 for alias in small.names:
-                    bound = alias.asname.name.value if alias.asname else alias.evaluated_name
+                    bound = alias.evaluated_alias or alias.evaluated_name
                     if bound == name:
                         return source, len(small.relative), alias.evaluated_name
             elif isinstance(small, cst.Import):

@@ -115,8 +115,8 @@ def problem(before: Snapshot, after: Snapshot, fixes: Sequence[Fix]) -> str | No
     """Why ``after`` is not what ``fixes`` promise over ``before``, or None when it is."""
     targeted: Counter[FindingId] = Counter()
     for fix in fixes:
-        key = fix.finding
-        targeted[(key.code, key.path, _LINE_SUFFIX.sub(r" at \1", key.subject))] += 1
+        finding = fix.finding
+        targeted[(finding.code, finding.path, _LINE_SUFFIX.sub(r" at \1", finding.subject))] += 1
     for key, count in targeted.items():
         if after.findings[key] > max(before.findings[key] - count, 0):
             return f"{key[0]} on {key[2]!r} is still reported"
@@ -125,9 +125,9 @@ def problem(before: Snapshot, after: Snapshot, fixes: Sequence[Fix]) -> str | No
     for key, count in after.findings.items():
         if count > before.findings[key] and not (key[0] == RESOURCE_OUTSIDE_COMPONENT and key[2] in root_ok):
             return f"new finding {key[0]} on {key[2]!r}"
-    for key, count in after.unsure.items():
-        if count > before.unsure[key]:
-            return f"the analyzer can no longer tell the {key[0]} of {key[2:]}"
+    for unsure, count in after.unsure.items():
+        if count > before.unsure[unsure]:
+            return f"the analyzer can no longer tell the {unsure[0]} of {unsure[2:]}"
     allowed = {change for fix in fixes for change in fix.changes}
     for identity, fields in before.resources.items():
         now = after.resources.get(identity)

@@ -4,7 +4,7 @@ from a finding or a graph resource to the libcst nodes that wrote it."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -14,11 +14,14 @@ from analyzers.fixes.source import SourceFile
 from analyzers.fixes.verify import Identity, identities
 from policypack.graph import Resource, ResourceGraph, SourceLocation
 
+if TYPE_CHECKING:
+    from analyzers.extract.graph_builder import Node, ProjectGraph
+
 
 class Workspace:
-    def __init__(self, texts: Mapping[str, str], project: Any) -> None:
+    def __init__(self, texts: Mapping[str, str], project: ProjectGraph) -> None:
         self.texts = texts
-        self.project = project  # extract.graph_builder.ProjectGraph
+        self.project = project
         self.graph: ResourceGraph = project.graph
         self._files: dict[str, SourceFile | None] = {}
         self._by_location: dict[tuple[str, int, int], list[Resource]] = {}
@@ -67,5 +70,5 @@ class Workspace:
         call = file.call_at(where)
         return (file, call) if call is not None else None
 
-    def node(self, resource: Resource) -> Any:
+    def node(self, resource: Resource) -> Node | None:
         return self.project.nodes.get(resource.urn)

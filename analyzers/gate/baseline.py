@@ -31,8 +31,9 @@ from typing import Any
 
 from analyzers.gate.errors import GateError
 from analyzers.gate.json_input import read_json
-from analyzers.gate.merge import COMPUTED_NAME, MAPPED, RUNTIME, STATIC, GateFinding
+from analyzers.gate.merge import COMPUTED_NAME, RUNTIME, STATIC, GateFinding
 from analyzers.gate.runtime_results import parse_urn
+from analyzers.gate.source_map import MAPPED
 from analyzers.reading import FileTooLarge, read_regular_file
 
 FORMAT = "stackguard-baseline"

@@ -17,9 +17,12 @@ import gc
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzers.gate.errors import GateError
+
+if TYPE_CHECKING:
+    import tempfile  # the gate's workspace; loaded by the command only, not by the CLI's start-up
 
 
 def add_parser(commands: Any, parser_class: type) -> None:
@@ -136,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
         return _run(args, cli, specs, paths, Path(work))
 
 
-def _workspace():
+def _workspace() -> tempfile.TemporaryDirectory[str]:
     from analyzers.gate.preview import temporary_workspace
 
     return temporary_workspace()

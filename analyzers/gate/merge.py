@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
+from typing import TypedDict
 
 from analyzers.findings import FILE_START, Finding
 from analyzers.folding import folded_note
@@ -57,16 +58,27 @@ def from_static(finding: Finding) -> GateFinding:
     return GateFinding(**{field.name: getattr(finding, field.name) for field in fields(Finding)})
 
 
+class _RuntimeFields(TypedDict, total=False):
+    """What every runtime finding of one violation has, wherever it points."""
+
+    severity: Severity
+    subject: str
+    detectors: tuple[str, ...]
+    urns: tuple[str, ...]
+    site_key: str
+    instances: tuple[str, ...]
+
+
 def runtime_finding(violation: RuntimeViolation, mapping: Mapping, project_file: str) -> GateFinding:
     # The name is the catalog's (runtime_results drops codes it does not know); the severity
     # is the enforcement level the engine ran the policy at.
-    common = dict(severity=_SEVERITY[violation.enforcement], subject=violation.urn.name, detectors=(RUNTIME,),
-                  urns=(violation.raw_urn,))
+    common = _RuntimeFields(severity=_SEVERITY[violation.enforcement], subject=violation.urn.name,
+                            detectors=(RUNTIME,), urns=(violation.raw_urn,))
     site = mapping.site
     if mapping.status == MAPPED and site is not None:
         if site.function and site.subject:
             # a call that may run several times: keyed by the call, like static findings (folding.py)
-            common.update(site_key=site.subject, instances=(violation.urn.name,))
+            common["site_key"], common["instances"] = site.subject, (violation.urn.name,)
         message = violation.message
         if mapping.via_parent is not None:
             message += (f" (Created inside {site.type} {site.shown_name()!r}, which the analyzer can't see "

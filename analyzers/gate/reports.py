@@ -10,6 +10,7 @@ Every piece of repository text goes through ``reporters.escaping``.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import sys
 from collections import Counter
@@ -104,9 +105,9 @@ def write(specs: Sequence[ReportSpec], report: GateReport) -> None:
     for spec in specs:
         text = render(spec.format, report)
         if spec.target == STDOUT:
-            if spec.format != "text":
-                with contextlib.suppress(AttributeError, ValueError):
-                    sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")  # type: ignore[union-attr]
+            if spec.format != "text" and isinstance(sys.stdout, io.TextIOWrapper):
+                with contextlib.suppress(ValueError):
+                    sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
             sys.stdout.write(text)
             sys.stdout.flush()
             continue

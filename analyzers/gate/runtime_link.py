@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analyzers.discovery import PROJECT_FILES
-from analyzers.gate.merge import AMBIGUOUS, MAPPED, runtime_finding
+from analyzers.gate.merge import runtime_finding
 from analyzers.gate.reports import RuntimeSummary
 from analyzers.gate.runtime_results import RuntimeViolation
-from analyzers.gate.source_map import Mapping, SourceIndex
+from analyzers.gate.source_map import AMBIGUOUS, MAPPED, Mapping, SourceIndex
 from analyzers.runner import ExtraFindings, ProjectIndex
 
 

@@ -129,7 +129,7 @@ def parse(document: Any, label: str) -> RuntimeResults:
             message=message,
             parent=parse_urn(parent_text) if parent_text else None,
         ))
-    notes = ()
+    notes: tuple[str, ...] = ()
     if unknown:
         notes = (f"runtime results {label}: skipped violations of rules this stackguard doesn't know "
                  f"({', '.join(sorted(unknown)[:10])}); is the pack newer than the analyzer?",)

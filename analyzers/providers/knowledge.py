@@ -184,8 +184,9 @@ class ProviderKnowledge:
             if facts is None or facts.schema is None:
                 return None
             removed = {}
-            indexed = package.indexed.facts(class_path) if package.indexed is not None else None
-            if indexed is not None and indexed.schema is not None and package.indexed.major == package.major:
+            index = package.indexed if package.indexed is not None and package.indexed.major == package.major else None
+            indexed = index.facts(class_path) if index is not None else None
+            if indexed is not None and indexed.schema is not None:
                 removed = {key: value for key, value in indexed.schema.removed.items()
                            if key not in facts.schema.arguments}
             return ResourceSchema(facts.schema.arguments, facts.schema.deprecated, removed)

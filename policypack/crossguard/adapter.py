@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import PolicyResource
@@ -38,10 +38,10 @@ def plain(value: Any) -> Any:
     return value  # assets and archives: opaque to every rule
 
 
-class _LazyProps(Mapping):
+class _LazyProps(Mapping[str, Any]):
     """Props converted on first read: most rules read a few props of a few types."""
 
-    def __init__(self, proxied: Mapping) -> None:
+    def __init__(self, proxied: Mapping[str, Any]) -> None:
         self._proxied = proxied
         self._converted: dict[str, Any] = {}
 
@@ -53,7 +53,7 @@ class _LazyProps(Mapping):
                 self._converted[key] = UNKNOWN
         return self._converted[key]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._proxied)
 
     def __len__(self) -> int:

@@ -58,11 +58,15 @@ class _ConvertedOnce:
         return getattr(self._request, name)
 
 
+# Marks our wrapper, so that installing twice wraps once.
+_WRAPPED = "_stackguard_wrapped"
+
+
 def install() -> None:
     """Wrap the servicer's AnalyzeStack (idempotent; a no-op if pulumi-policy changes shape)."""
     servicer = getattr(_policy_module, "_PolicyAnalyzerServicer", None)
     original = getattr(servicer, "AnalyzeStack", None)
-    if original is None or getattr(original, "_stackguard_wrapped", False):
+    if servicer is None or original is None or getattr(original, _WRAPPED, False):
         return
 
     def analyze_stack(self: Any, request: Any, context: Any) -> Any:
@@ -75,5 +79,5 @@ def install() -> None:
         finally:
             _state.active, _state.graph = False, None
 
-    analyze_stack._stackguard_wrapped = True  # type: ignore[attr-defined]
+    setattr(analyze_stack, _WRAPPED, True)
     servicer.AnalyzeStack = analyze_stack

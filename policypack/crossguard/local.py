@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
-from pulumi_policy import EnforcementLevel
+from pulumi_policy import EnforcementLevel, Policy
 from pulumi_policy import policy as _policy_module
 
 from policypack import __version__
@@ -61,7 +61,7 @@ def urn_name(urn: str) -> str:
     return parts[3] if len(parts) == 4 else urn
 
 
-def _servicer():
+def _servicer() -> _policy_module._PolicyAnalyzerServicer:
     # pulumi-policy keeps the servicer private; PolicyPack() would start a
     # server and block. Keep this the only place that touches it.
     return _policy_module._PolicyAnalyzerServicer(
@@ -69,7 +69,8 @@ def _servicer():
     )
 
 
-def configure_request(config: Mapping[str, Any] | None, policies) -> analyzer_pb2.ConfigureAnalyzerRequest:
+def configure_request(config: Mapping[str, Any] | None, policies: Sequence[Policy]
+                      ) -> analyzer_pb2.ConfigureAnalyzerRequest:
     """Reconcile pack config (``--policy-pack-config`` JSON shape) like the engine does.
 
     ``{"all": "mandatory", "<policy>": "disabled" | {"enforcementLevel": ..., "<option>": ...}}``
@@ -81,6 +82,7 @@ def configure_request(config: Mapping[str, Any] | None, policies) -> analyzer_pb
     request = analyzer_pb2.ConfigureAnalyzerRequest()
     for policy in policies:
         entry = config.get(policy.name)
+        assert policy.enforcement_level is not None  # build_policies gives every policy its level
         level = policy.enforcement_level.value
         properties: dict[str, Any] = {}
         if isinstance(every, str):

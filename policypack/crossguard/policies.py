@@ -7,9 +7,10 @@ import os
 
 from pulumi_policy import (
     EnforcementLevel,
+    Policy,
     PolicyConfigSchema,
     ReportViolation,
-    ResourceValidationPolicy,
+    StackValidation,
     StackValidationArgs,
     StackValidationPolicy,
 )
@@ -40,7 +41,7 @@ def config_schema(rule: Rule) -> PolicyConfigSchema | None:
     )
 
 
-def _validator(rule: Rule):
+def _validator(rule: Rule) -> StackValidation:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         try:
             violations = rule.run(graph_cache.graph_for(args.resources), args.get_config())
@@ -69,7 +70,7 @@ def build_policy(rule: Rule) -> StackValidationPolicy:
     )
 
 
-def build_policies() -> list[StackValidationPolicy | ResourceValidationPolicy]:
+def build_policies() -> list[Policy]:
     """One policy per runtime rule, then the results-file setting (results.py) and the
     remediations (remediations.py: disabled unless configured)."""
     from policypack.crossguard.remediations import build_remediations

@@ -55,7 +55,9 @@ def default_group_names(resource_type: str, props: Mapping[str, Any]) -> dict[st
     changed = dict(props)
     for prop in names:
         name = props.get(prop)
-        family = rds_engines.default_group_family(name) if isinstance(name, str) else None
+        if not isinstance(name, str):
+            continue
+        family = rds_engines.default_group_family(name)
         if family is not None and not rds_engines.same_family(family, expected):
             changed[prop] = name[:len(_DEFAULT)] + expected
     return changed if changed != dict(props) else None
@@ -73,7 +75,8 @@ def build_remediations() -> list[ResourceValidationPolicy]:
         name=rule.name + SUFFIX,
         description=(f"[{rule.code}] Remediation: set an AWS default parameter group named on the database "
                      "(default.<family>) to the family of the database's engine version."),
-        remediate=_remediate_default_group,
+        # pulumi-policy annotates only an awaitable result, but takes a plain mapping too (it checks isawaitable)
+        remediate=_remediate_default_group,  # type: ignore[arg-type]
         enforcement_level=EnforcementLevel.DISABLED,
         remediation_steps=rule.remediation,
         url=rule.references[0] if rule.references else None,

@@ -67,6 +67,9 @@ def _run_isolated(main: Path, root: Path, project: str, stack: str, preview: boo
     """
     failure: list[BaseException] = []
 
+    def run_program() -> None:
+        runpy.run_path(str(main), run_name="__main__")
+
     def target() -> None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
@@ -78,7 +81,7 @@ def _run_isolated(main: Path, root: Path, project: str, stack: str, preview: boo
                 engine=MockEngine(logging.getLogger("stackguard.capture")),
                 dry_run=preview, organization="organization", root_directory=str(root),
             ))
-            loop.run_until_complete(run_in_stack(lambda: runpy.run_path(str(main), run_name="__main__")))
+            loop.run_until_complete(run_in_stack(run_program))
         except BaseException as exc:
             failure.append(exc)
         finally:
@@ -107,7 +110,7 @@ def _error_text(exc: BaseException) -> str:
 
 
 def capture_program_detailed(
-    program: str | os.PathLike, *, config: Mapping[str, str] | None = None, project: str | None = None,
+    program: str | os.PathLike[str], *, config: Mapping[str, str] | None = None, project: str | None = None,
     stack: str = "dev", preview: bool = False, mocks: pulumi.runtime.Mocks | None = None,
     secret_keys: Iterable[str] = (), timeout: float | None = DEFAULT_TIMEOUT,
 ) -> StackCapture:
@@ -143,7 +146,7 @@ def capture_program_detailed(
 
 
 def capture_program(
-    program: str | os.PathLike, *, config: Mapping[str, str] | None = None, project: str | None = None,
+    program: str | os.PathLike[str], *, config: Mapping[str, str] | None = None, project: str | None = None,
     stack: str = "dev", preview: bool = False, mocks: pulumi.runtime.Mocks | None = None,
     secret_keys: Iterable[str] = (), timeout: float | None = DEFAULT_TIMEOUT,
 ) -> list[CapturedResource]:

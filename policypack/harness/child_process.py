@@ -58,7 +58,7 @@ _BOOTSTRAP = (
 )
 
 
-def capture_in_child(program: str | os.PathLike, *, config: Mapping[str, str] | None = None,
+def capture_in_child(program: str | os.PathLike[str], *, config: Mapping[str, str] | None = None,
                      stack: str = "dev", preview: bool = False,
                      timeout: float = DEFAULT_TIMEOUT) -> StackCapture:
     """Run ``program`` under mocks in a child process; :class:`CaptureError` on any failure."""
@@ -137,7 +137,7 @@ def _run(command: list[str], timeout: float) -> tuple[bool, int, float]:
     return finished, process.returncode, _children_cpu() - cpu_before
 
 
-def _wait_for_exit(process: subprocess.Popen, seconds: float) -> bool:
+def _wait_for_exit(process: subprocess.Popen[bytes], seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     delay = 0.005
     while not _has_exited(process):
@@ -149,13 +149,13 @@ def _wait_for_exit(process: subprocess.Popen, seconds: float) -> bool:
     return True
 
 
-def _has_exited(process: subprocess.Popen) -> bool:
+def _has_exited(process: subprocess.Popen[bytes]) -> bool:
     if hasattr(os, "waitid"):  # look without reaping (see _run)
         return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
     return process.poll() is not None
 
 
-def _signal_group(process: subprocess.Popen, signum: int) -> None:
+def _signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
     if not hasattr(os, "killpg"):
         process.kill()
         return

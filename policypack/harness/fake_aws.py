@@ -103,7 +103,7 @@ class RealisticMocks(pulumi.runtime.Mocks):
 
     # -- resources
 
-    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         inputs = dict(args.inputs)
         if not args.custom:
             return "", {}
@@ -123,10 +123,10 @@ class RealisticMocks(pulumi.runtime.Mocks):
                 outputs[name] = f"{resource_id}-{name.lower()}"
         return resource_id, outputs
 
-    def _autoname(self, token: str, logical: str, inputs: dict) -> None:
+    def _autoname(self, token: str, logical: str, inputs: dict[str, Any]) -> None:
         prop = autoname_property(token)
         name = autoname(token, logical, inputs, prop) if prop is not None else None
-        if name is not None:
+        if prop is not None and name is not None:
             inputs[prop] = name
 
     def _arn(self, service: str, resource: str, *, regional: bool = True, account: bool = True) -> str:
@@ -137,7 +137,8 @@ class RealisticMocks(pulumi.runtime.Mocks):
         """Outputs AWS computes for ``token`` (camelCase), beyond the echoed inputs."""
         region = self.region
         _, module, member = token_parts(token)
-        name = inputs.get("name") if isinstance(inputs.get("name"), str) else rid
+        given = inputs.get("name")
+        name = given if isinstance(given, str) else rid
         out: dict[str, Any] = {}
         if token == "aws:lambda/function:Function":
             arn = self._arn("lambda", f"function:{name}")
@@ -240,7 +241,7 @@ class RealisticMocks(pulumi.runtime.Mocks):
 
     # -- invokes
 
-    def call(self, args: MockCallArgs) -> tuple[dict, list]:
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         region = self.region
         token, inputs = args.token, args.args or {}
         if token == "aws:index/getCallerIdentity:getCallerIdentity":

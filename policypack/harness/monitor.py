@@ -64,7 +64,7 @@ class RecordingMonitor(MockMonitor):
     # Without them the SDK sends the resource's id, as the analyzer sees it anyway.
     # (The SDK reads features from GetDeploymentInfo; SupportsFeature is only its
     # fallback for monitors without it.)
-    def GetDeploymentInfo(self, request):
+    def GetDeploymentInfo(self, request: object) -> resource_pb2.DeploymentInfo:
         info = super().GetDeploymentInfo(request)
         kept = [f for f in info.supportedFeatures if f != resource_pb2.RESOURCE_MONITOR_FEATURE_RESOURCE_REFERENCES]
         return resource_pb2.DeploymentInfo(supportedFeatures=kept)
@@ -105,7 +105,7 @@ class RecordingMonitor(MockMonitor):
         with self._lock:
             self.captured.append(resource)
 
-    def RegisterResource(self, request):
+    def RegisterResource(self, request: resource_pb2.RegisterResourceRequest) -> resource_pb2.RegisterResourceResponse:
         urn = self.make_urn(request.parent, request.type, request.name)
         with self._lock:
             # The engine fails the deployment here (the run reports it when it
@@ -134,13 +134,13 @@ class RecordingMonitor(MockMonitor):
         finally:
             self._track_thread_loop()
 
-    def Invoke(self, request):
+    def Invoke(self, request: resource_pb2.ResourceInvokeRequest) -> resource_pb2.ResourceInvokeResponse:
         try:
             return super().Invoke(request)
         finally:
             self._track_thread_loop()
 
-    def ReadResource(self, request):
+    def ReadResource(self, request: resource_pb2.ReadResourceRequest) -> resource_pb2.ReadResourceResponse:
         try:
             response = super().ReadResource(request)
         finally:
@@ -153,7 +153,7 @@ class RecordingMonitor(MockMonitor):
         ))
         return response
 
-    def RegisterResourceOutputs(self, request):
+    def RegisterResourceOutputs(self, request: resource_pb2.RegisterResourceOutputsRequest) -> object:
         with self._lock:
             self.registered_outputs[request.urn] = _wire(request.outputs)
         return super().RegisterResourceOutputs(request)

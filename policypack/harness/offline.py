@@ -33,7 +33,7 @@ class OfflineError(Exception):
     """A program or configuration problem, with a one-line message."""
 
 
-def evaluate(program: str | os.PathLike, *, config: Mapping[str, str] | None = None,
+def evaluate(program: str | os.PathLike[str], *, config: Mapping[str, str] | None = None,
              stack: str = "dev", preview: bool = False,
              policy_config: Mapping[str, Any] | None = None,
              timeout: float = DEFAULT_TIMEOUT) -> list[PolicyResult]:
@@ -49,7 +49,7 @@ def evaluate(program: str | os.PathLike, *, config: Mapping[str, str] | None = N
         raise OfflineError(f"{program}: the program's resources are nested too deeply to evaluate") from None
 
 
-def load_policy_config(path: str | os.PathLike | None) -> dict[str, Any] | None:
+def load_policy_config(path: str | os.PathLike[str] | None) -> dict[str, Any] | None:
     """Read a ``--policy-pack-config`` JSON file (the same shape the Pulumi CLI takes)."""
     if path is None:
         return None

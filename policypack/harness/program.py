@@ -81,7 +81,7 @@ def check_project_name(name: str, where: str) -> None:
                            f"and periods (got {name!r})")
 
 
-def resolve_program(program: str | os.PathLike, stack: str) -> Program:
+def resolve_program(program: str | os.PathLike[str], stack: str) -> Program:
     _check_stack_name(stack)
     path = Path(program).resolve()
     if path.is_file():

@@ -48,10 +48,8 @@ def literal_field(fields: Sequence[Field], index: int, *, complete: bool = True)
     """Field ``index`` when it is wholly literal (and, with ``complete``, known to end there)."""
     if index >= len(fields) or (complete and index == len(fields) - 1 and index < _RESOURCE):
         return None
-    field = fields[index]
-    if any(part is None for part in field):
-        return None
-    return "".join(field)  # type: ignore[arg-type]
+    literal = [part for part in fields[index] if part is not None]
+    return "".join(literal) if len(literal) == len(fields[index]) else None
 
 
 def field_prefix(fields: Sequence[Field], index: int) -> str | None:

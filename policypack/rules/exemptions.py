@@ -84,7 +84,8 @@ def parse_entry(entry: Any) -> Exemption | None:
         reason = _UNTIL_CLAUSE.sub("", reason).strip(" ,;:")  # the date is shown apart
         return Exemption(pattern.strip(), reason, expires, bad)
     if isinstance(entry, dict) and isinstance(entry.get("resource"), str) and entry["resource"]:
-        reason = entry.get("reason") if isinstance(entry.get("reason"), str) else ""
+        given = entry.get("reason")
+        reason = given if isinstance(given, str) else ""
         expires, bad = (None, None)
         if "expires" in entry:
             raw = entry["expires"]

@@ -30,7 +30,8 @@ def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violatio
     today = _reference_date(options.get("referenceDate"))
     warn_days = options.get("warnDays")
     warn_days = warn_days if isinstance(warn_days, int) and warn_days >= 0 else 180
-    minimums = options.get("minimumMajor") if isinstance(options.get("minimumMajor"), Mapping) else {}
+    configured = options.get("minimumMajor")
+    minimums = configured if isinstance(configured, Mapping) else {}
     for database in graph.of_type(*tokens.RDS_DATABASES):
         info = rds_links.engine_of(graph, database)
         if database.type == tokens.RDS_CLUSTER_INSTANCE and info.source is not database:

@@ -28,8 +28,10 @@ def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violatio
         if not resource.is_custom:
             continue
         package = shipped_index.package_for_token(resource.type)
-        path = package.class_for_token(resource.type) if package is not None else None
-        facts = package.facts(path) if package is not None and path is not None else None
+        if package is None:
+            continue
+        path = package.class_for_token(resource.type)
+        facts = package.facts(path) if path is not None else None
         if facts is None or facts.schema is None:
             continue
         found = [(name, message) for name, message in sorted(facts.schema.deprecated.items())

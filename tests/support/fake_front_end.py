@@ -1,6 +1,6 @@
 """A stand-in for ``analyzers.project`` in unit tests of the layers around it.
 
-It honours the front end's contract (summaries that are a pure function of
+It honours the front end's contract (``analyzers.front_end.FrontEnd``: summaries that are a pure function of
 (path, bytes) and round-trip through ``dump_summary``/``load_summary`` as data;
 ``analyze`` links them and returns Findings) with a trivial "analysis": a line
 containing ``FAULT SGxxx`` is a finding of that rule spanning that line and,
@@ -16,6 +16,7 @@ import multiprocessing
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import msgpack
@@ -89,8 +90,21 @@ def not_analyzed(path: str, reason: str) -> FileSummary:
     return FileSummary(path, (("SG000", 1, 1, 0),), reason)
 
 
+def project_name(directory: Path) -> str:
+    return directory.name or "project"
+
+
+def project_environment(root: Path) -> None:
+    return None  # no knowledge besides the sources
+
+
+def resource_sites(summaries: Sequence[FileSummary], *, project: str, environment: None = None) -> list[Any]:
+    return []
+
+
 def analyze(
-    summaries: Sequence[FileSummary], options: Mapping[str, Mapping[str, Any]] | None = None
+    summaries: Sequence[FileSummary], options: Mapping[str, Mapping[str, Any]] | None = None, *,
+    environment: None = None,
 ) -> list[Finding]:
     calls.add("analyze")
     analyzed_groups.append(sorted(summary.path for summary in summaries))

@@ -75,7 +75,7 @@ class IndexedPackage:
     major: int
     older: Mapping[int, str]  # major → the version its facts come from
     schemas: bool
-    rows: Mapping[str, list[Any]]  # class path → row
+    rows: Mapping[str, object]  # class path → row (a list, from the index's JSON: checked where read)
     generated: str = ""
     _by_token: dict[str, str] | None = field(default=None, repr=False)
     _facts: dict[tuple[str, int | None], ResourceFacts | None] = field(default_factory=dict, repr=False)

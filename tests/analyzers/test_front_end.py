@@ -1,0 +1,57 @@
+"""The front end's interface (``analyzers.front_end``): what the real front end and the
+unit tests' stand-in both offer, and what loading the interface costs."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from analyzers import front_end, project
+from analyzers.runner import load_front_end
+from tests.support import fake_front_end
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _members(protocol: type) -> set[str]:
+    names = set(inspect.get_annotations(protocol))
+    names |= {name for name, value in vars(protocol).items() if inspect.isfunction(value) and not name.startswith("_")}
+    return names
+
+
+def test_the_protocol_lists_what_the_runner_uses() -> None:
+    assert _members(front_end.FrontEnd) == {
+        "SUMMARY_FORMAT_VERSION", "summarize_file", "not_analyzed", "dump_summary", "load_summary",
+        "project_name", "project_environment", "analyze", "resource_sites"}
+    assert _members(front_end.FixingFrontEnd) == {"analyze_with_graph"}
+
+
+def test_the_real_front_end_and_the_stand_in_offer_every_member() -> None:
+    for module in (project, fake_front_end):
+        missing = {name for name in _members(front_end.FrontEnd) if not hasattr(module, name)}
+        assert not missing, f"{module.__name__} lacks {sorted(missing)}"
+    assert load_front_end() is project
+
+
+def test_only_the_real_front_end_offers_fixes() -> None:
+    assert front_end.can_fix(project)
+    assert not front_end.can_fix(fake_front_end)
+
+
+def _analysis_modules_after_importing(module: str) -> list[str]:
+    probe = (f"import sys, {module}\n"
+             "print(sorted(m for m in sys.modules if m.startswith(('libcst', 'msgpack', 'analyzers.extract', "
+             "'analyzers.project', 'analyzers.cache'))))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return ast.literal_eval(done.stdout)
+
+
+def test_the_interface_loads_nothing_of_the_analysis() -> None:
+    assert "analyzers.cache" in _analysis_modules_after_importing("analyzers.runner")  # the probe sees them
+    assert _analysis_modules_after_importing("analyzers.front_end") == []
