@@ -230,9 +230,6 @@ class SummaryCache:
         is absent, fails to verify or fails to decode."""
         return self._get(_SUMMARY, key, decode)
 
-    def put(self, key: str, encode: Callable[[Any], bytes], value: Any) -> None:
-        self._put(_SUMMARY, key, encode, value)
-
     def get_project(self, key: str, decode: Callable[[bytes], T]) -> T | None:
         return self._get(_PROJECT, key, decode)
 

@@ -34,7 +34,7 @@ def cache_in(tmp_path: Path, key: bytes = KEY, **kwargs) -> SummaryCache:
 
 def put(cache: SummaryCache, relative: str, source: bytes, summary: FileSummary) -> str:
     key = cache.key(relative, source)
-    cache.put(key, fake_front_end.dump_summary, summary)
+    cache.put_encoded(key, fake_front_end.dump_summary(summary))
     return key
 
 
@@ -52,7 +52,7 @@ def test_round_trip_and_directory_tags(tmp_path: Path) -> None:
     summary = FileSummary("infra/db.py", (("SG201", 3, 1, 0),))
     key = cache.key("infra/db.py", b"source")
     assert get(cache, key) is None
-    cache.put(key, fake_front_end.dump_summary, summary)
+    cache.put_encoded(key, fake_front_end.dump_summary(summary))
     assert get(cache, key) == summary
     assert (cache.hits, cache.misses, cache.writes) == (1, 1, 1)
     assert (cache.directory / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
@@ -171,7 +171,7 @@ def test_symlinked_shards_and_entries_are_not_followed(tmp_path: Path) -> None:
 def test_unwritable_cache_degrades_to_no_cache(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("a file where the cache directory should be")
     cache = SummaryCache(tmp_path / "file" / "cache", KEY, "v")
-    cache.put(cache.key("a.py", b"x"), fake_front_end.dump_summary, FileSummary("a.py", ()))  # no exception
+    cache.put_encoded(cache.key("a.py", b"x"), fake_front_end.dump_summary(FileSummary("a.py", ())))  # no exception
     assert cache.writes == 0 and get(cache, cache.key("a.py", b"x")) is None
 
 
@@ -316,7 +316,7 @@ def _plant(project: Path, marker: Path, cache_dir: Path) -> None:
     for path in project.rglob("*.py"):
         relative = path.relative_to(project).as_posix()
         key = forged.key(relative, path.read_bytes())
-        forged.put(key, front_end.dump_summary, RealSummary(relative))
+        forged.put_encoded(key, front_end.dump_summary(RealSummary(relative)))
         legacy = hashlib.sha256(legacy_salt + relative.encode() + b"\0" + path.read_bytes()).hexdigest()
         for name in (key, legacy):
             (cache_dir / name[:2]).mkdir(exist_ok=True)
