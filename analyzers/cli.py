@@ -25,19 +25,21 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from analyzers import cache_command, policy_command
-from analyzers.config import Config, ConfigError, check_option, find_config_file, load_config, parse_level
+from analyzers.command_line import (
+    DEFAULT_FAIL_ON,
+    PROG,
+    UsageError,
+    check_selectors,
+    fail,
+    load_config_for,
+    parse_option,
+    source_root,
+)
+from analyzers.config import ConfigError, parse_level
 from analyzers.fixes import command as fix_command
 from analyzers.gate import command as gate_command
 from analyzers.gate.errors import GateError
-from analyzers.selection import SelectionLayer, SelectorError, resolve, split_selectors
-from policypack.rules.base import Severity
-
-PROG = "stackguard"
-DEFAULT_FAIL_ON = Severity.WARNING
-
-
-class UsageError(Exception):
-    """A bad command line: one line on stderr, exit code 2."""
+from analyzers.selection import SelectionLayer, SelectorError, split_selectors
 
 
 class _Parser(argparse.ArgumentParser):
@@ -125,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(list(sys.argv[1:] if argv is None else argv))
     except (UsageError, ConfigError, SelectorError, policy_command.PolicyCommandError,
             cache_command.CacheCommandError, GateError) as error:
-        _fail(f"error: {error}")
+        fail(f"error: {error}")
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -134,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception as error:  # a bug: one line, not a traceback
-        _fail(
+        fail(
             f"internal error: {type(error).__name__}: {error} "
             "(this is a bug in stackguard; please report it with the command that triggered it)"
         )
@@ -159,11 +161,6 @@ def entry() -> NoReturn:
     os._exit(code)
 
 
-def _fail(message: str) -> None:
-    one_line = " ".join(message.split())
-    print(f"{PROG}: {one_line}", file=sys.stderr)
-
-
 def _main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -181,45 +178,6 @@ def _main(argv: list[str]) -> int:
                      "'stackguard policy PATH' (see --help)")
 
 
-def _load_config(args: argparse.Namespace, start: Path) -> Config:
-    if args.isolated:
-        return Config()
-    if args.config:
-        return load_config(Path(args.config))
-    found = find_config_file(start)
-    return load_config(found) if found else Config()
-
-
-def _parse_option(text: str) -> tuple[str, str, Any]:
-    from policypack.rules import rule_by_code_or_name
-
-    target, equals, raw = text.partition("=")
-    rule_key, dot, name = target.partition(".")
-    if not equals or not dot or not rule_key or not name:
-        raise UsageError(f"--option {text!r}: expected RULE.KEY=VALUE, e.g. SG202.warnDays=90")
-    rule = rule_by_code_or_name(rule_key)
-    if rule is None:
-        raise UsageError(f"--option {text!r}: unknown rule {rule_key!r}")
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        value = raw
-    try:
-        check_option(rule, name, value, f"--option {rule.code}")
-    except ConfigError as error:
-        raise UsageError(str(error)) from None
-    return rule.code, name, value
-
-
-def _check_selectors(flag: str, selectors: Sequence[str]) -> tuple[str, ...]:
-    for selector in selectors:
-        try:
-            resolve(selector)
-        except SelectorError as error:
-            raise UsageError(f"{flag}: {error}") from None
-    return tuple(selectors)
-
-
 def _lint(args: argparse.Namespace) -> int:
     from analyzers import reporters, runner
     from analyzers.discovery import PathNotFound
@@ -231,17 +189,17 @@ def _lint(args: argparse.Namespace) -> int:
         raise UsageError(f"--output {args.output}: directory {str(output.parent)!r} does not exist")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    config = _load_config(args, paths[0] if paths[0].exists() else cwd)
+    config = load_config_for(args, paths[0] if paths[0].exists() else cwd)
 
     select = split_selectors(args.select)
     cli_selection = SelectionLayer(
-        select=_check_selectors("--select", select) if select else None,
-        extend_select=_check_selectors("--extend-select", split_selectors(args.extend_select)),
-        ignore=_check_selectors("--ignore", split_selectors(args.ignore)),
+        select=check_selectors("--select", select) if select else None,
+        extend_select=check_selectors("--extend-select", split_selectors(args.extend_select)),
+        ignore=check_selectors("--ignore", split_selectors(args.ignore)),
     )
     cli_options: dict[str, dict[str, Any]] = {}
     for text in args.option:
-        code, name, value = _parse_option(text)
+        code, name, value = parse_option(text)
         cli_options.setdefault(code, {})[name] = value
     fail_on = (
         parse_level(args.fail_on, "--fail-on") if args.fail_on else (config.fail_on or DEFAULT_FAIL_ON)
@@ -277,16 +235,16 @@ def _lint(args: argparse.Namespace) -> int:
             return 1 if diff and not args.exit_zero else 0
         fixed, files, write_notes = fix_command.write(outcomes, cwd)
         for note in write_notes:
-            _fail(f"warning: {note}")
+            fail(f"warning: {note}")
         if not args.quiet:
             print(f"{PROG}: fixed {fixed} finding(s) in {files} file(s)", file=sys.stderr)
         result = runner.run(options, cwd=cwd)
 
     for note in result.notes:
-        _fail(f"warning: {note}")
+        fail(f"warning: {note}")
     if args.verbose:
         for detail in result.details:
-            _fail(detail)
+            fail(detail)
     if not result.files and not result.findings:
         print(f"{PROG}: warning: no Python files found under the given paths", file=sys.stderr)
     report = reporters.Report(
@@ -295,7 +253,7 @@ def _lint(args: argparse.Namespace) -> int:
         fail_on=fail_on,
         tool_version=runner.TOOL_VERSION,
         cwd=cwd,
-        source_root=_source_root(cwd),
+        source_root=source_root(cwd),
         statistics=args.statistics,
         quiet=args.quiet,
         fixes=fix_command.available(runner.load_front_end(), result.projects, result.findings, cwd, fix_settings)
@@ -319,14 +277,6 @@ def _lint(args: argparse.Namespace) -> int:
     if args.exit_zero:
         return 0
     return 1 if runner.fails(result.findings, fail_on) else 0
-
-
-def _source_root(cwd: Path) -> Path:
-    """The git work tree holding the CWD (SARIF and GitLab paths are repo-relative), else the CWD."""
-    for directory in (cwd, *cwd.parents):
-        if (directory / ".git").exists():
-            return directory
-    return cwd
 
 
 def _rules(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from analyzers import command_line
 from analyzers.gate.errors import GateError
 
 if TYPE_CHECKING:
@@ -127,8 +128,6 @@ def preview_project(paths: Sequence[Path]) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analyzers import cli
-
     _check_combinations(args)
     specs = _report_specs(args)
     paths = [Path(path) for path in (args.paths or ["."])]
@@ -136,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         if not path.exists():
             raise GateError(f"path not found: {path}")
     with _workspace() as work:
-        return _run(args, cli, specs, paths, Path(work))
+        return _run(args, specs, paths, Path(work))
 
 
 def _workspace() -> tempfile.TemporaryDirectory[str]:
@@ -145,29 +144,30 @@ def _workspace() -> tempfile.TemporaryDirectory[str]:
     return temporary_workspace()
 
 
-def _run(args: argparse.Namespace, cli: Any, specs: list[Any], paths: list[Path], work: Path) -> int:
+def _run(args: argparse.Namespace, specs: list[Any], paths: list[Path], work: Path) -> int:
     from analyzers import runner
     from analyzers.config import parse_level
     from analyzers.discovery import PathNotFound
-    from analyzers.gate import baseline, reports, runtime_results
+    from analyzers.gate import baseline, gate_report, reports, runtime_results
     from analyzers.gate.merge import merge
     from analyzers.gate.runtime_link import RuntimeLink
     from analyzers.selection import SelectionLayer, resolve, split_selectors
 
     cwd = Path.cwd()
-    source_root = cli._source_root(cwd)
-    config = cli._load_config(args, paths[0])
+    source_root = command_line.source_root(cwd)
+    config = command_line.load_config_for(args, paths[0])
     select = split_selectors(args.select)
     selection = SelectionLayer(
-        select=cli._check_selectors("--select", select) if select else None,
-        extend_select=cli._check_selectors("--extend-select", split_selectors(args.extend_select)),
-        ignore=cli._check_selectors("--ignore", split_selectors(args.ignore)),
+        select=command_line.check_selectors("--select", select) if select else None,
+        extend_select=command_line.check_selectors("--extend-select", split_selectors(args.extend_select)),
+        ignore=command_line.check_selectors("--ignore", split_selectors(args.ignore)),
     )
     cli_options: dict[str, dict[str, Any]] = {}
     for text in args.option:
-        code, name, value = cli._parse_option(text)
+        code, name, value = command_line.parse_option(text)
         cli_options.setdefault(code, {})[name] = value
-    fail_on = parse_level(args.fail_on, "--fail-on") if args.fail_on else (config.fail_on or cli.DEFAULT_FAIL_ON)
+    fail_on = (parse_level(args.fail_on, "--fail-on") if args.fail_on
+               else config.fail_on or command_line.DEFAULT_FAIL_ON)
     unsuppressible: set[str] = set()
     for selector in config.unsuppressible:
         unsuppressible |= resolve(selector)[0]
@@ -177,7 +177,7 @@ def _run(args: argparse.Namespace, cli: Any, specs: list[Any], paths: list[Path]
         results_file, source = _runtime_results_file(args, paths, work)
         loaded = runtime_results.load(results_file, args.runtime_results or "from pulumi preview")
         for note in loaded.notes:
-            cli._fail(f"warning: {note}")
+            command_line.fail(f"warning: {note}")
         link = RuntimeLink(loaded.violations, source, cwd)
 
     options = runner.RunOptions(
@@ -192,7 +192,7 @@ def _run(args: argparse.Namespace, cli: Any, specs: list[Any], paths: list[Path]
     except PathNotFound as missing:
         raise GateError(f"path not found: {missing}") from None
     for note in result.notes:
-        cli._fail(f"warning: {note}")
+        command_line.fail(f"warning: {note}")
 
     findings = merge(result.findings)
     scopes = baseline.Scopes(cwd)
@@ -205,7 +205,7 @@ def _run(args: argparse.Namespace, cli: Any, specs: list[Any], paths: list[Path]
         recorded = baseline.entries_of(k for k in keys if k.code not in unsuppressible)
         baseline.write(Path(args.write_baseline), recorded, args.write_baseline)
         baseline_label = args.write_baseline
-        cli._fail(f"note: wrote {sum(recorded.values())} findings to the baseline {args.write_baseline}")
+        command_line.fail(f"note: wrote {sum(recorded.values())} findings to the baseline {args.write_baseline}")
     elif args.baseline:
         recorded = baseline.load(Path(args.baseline), args.baseline)
         baseline_label = args.baseline
@@ -225,7 +225,7 @@ def _run(args: argparse.Namespace, cli: Any, specs: list[Any], paths: list[Path]
         shown = [f for f in new if changed.touches(_repo_path(cwd, source_root, f.path), f.line, f.end_line)]
         outside_diff, new = len(new) - len(shown), shown
 
-    report = reports.GateReport(
+    report = gate_report.GateReport(
         findings=new, files=result.files, fail_on=fail_on, tool_version=runner.TOOL_VERSION, cwd=cwd,
         source_root=source_root, quiet=args.quiet, baselined=baselined, fixed=fixed,
         suppressed=result.suppressed, suppressed_with_reason=result.suppressed_with_reason,

@@ -14,49 +14,19 @@ import io
 import json
 import sys
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from analyzers import reporters
-from analyzers.gate.baseline import Key
 from analyzers.gate.errors import GateError
-from analyzers.gate.merge import RUNTIME, STATIC, GateFinding, counts
-from analyzers.reporters import Report, count_phrase, message_without_code
+from analyzers.gate.gate_report import GateReport, context_phrases
+from analyzers.gate.merge import RUNTIME, STATIC, GateFinding
+from analyzers.reporters import count_phrase, message_without_code
 from analyzers.reporters.escaping import line_start_path, printable, utf8_safe
 from analyzers.reporters.json import finding_fields, instances_field
-from policypack.rules import rule_by_code_or_name
 
 STDOUT = "-"
-TOP_FINDINGS = 20
-
-
-@dataclass(frozen=True)
-class RuntimeSummary:
-    source: str  # "pulumi preview (stack dev)" or "results file x.json"
-    violations: int
-    mapped: int
-    ambiguous: int
-    unmapped: int
-
-
-@dataclass(frozen=True)
-class GateReport(Report):
-    """A Report plus what the gate decided about everything it did not show."""
-
-    baselined: Sequence[GateFinding] = ()
-    fixed: Sequence[tuple[Key, int]] = ()
-    suppressed: int = 0
-    suppressed_with_reason: int = 0
-    refused_suppressions: Mapping[str, int] = field(default_factory=dict)
-    outside_diff: int = 0
-    diff_base: str | None = None
-    baseline_file: str | None = None
-    runtime: RuntimeSummary | None = None
-
-    @property
-    def passed(self) -> bool:
-        return not any(self.failing(finding) for finding in self.findings)
 
 
 @dataclass(frozen=True)
@@ -147,30 +117,6 @@ def summary_lines(report: GateReport) -> list[str]:
     return lines
 
 
-def context_phrases(report: GateReport) -> list[str]:
-    phrases = []
-    if report.baseline_file is not None:
-        phrases.append(f"{len(report.baselined)} baselined, {sum(n for _, n in report.fixed)} fixed since the "
-                       f"baseline")
-    if report.suppressed:
-        phrases.append(f"{report.suppressed} suppressed inline ({report.suppressed_with_reason} with a reason)")
-    refused = sum(report.refused_suppressions.values())
-    if refused:
-        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.refused_suppressions.items()))
-        phrases.append(f"{refused} suppressions not applied ({kinds})")
-    if report.diff_base is not None:
-        phrases.append(f"{report.outside_diff} outside the lines changed since {printable(report.diff_base)}")
-    if report.runtime is not None:
-        runtime = report.runtime
-        phrases.append(f"runtime: {runtime.violations} violations from {printable(runtime.source)}, "
-                       f"{runtime.mapped} mapped to source, {runtime.ambiguous} ambiguous, "
-                       f"{runtime.unmapped} unmapped")
-        found = counts([f for f in report.findings if isinstance(f, GateFinding)])
-        phrases.append(f"new findings by detector: {found['both']} static and runtime, {found['static']} static "
-                       f"only, {found['runtime']} runtime only")
-    return phrases
-
-
 def _finding_json(report: GateReport, finding: GateFinding) -> dict[str, object]:
     return {
         **finding_fields(finding),
@@ -208,15 +154,3 @@ def render_json(report: GateReport) -> str:
                    for name, value in key.as_json(count).items()} for key, count in report.fixed],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def rule_link(code: str) -> str:
-    """The rule's docs as a Markdown link when the distribution names a docs URL, else its code."""
-    from analyzers.reporters.sarif import project_urls
-
-    rule = rule_by_code_or_name(code)
-    docs = project_urls().get("documentation")
-    if rule is None or not docs:
-        return code
-    return f"[{code}]({docs.rstrip('/')}/rules.md#{rule.code.lower()}-{rule.name})"
-

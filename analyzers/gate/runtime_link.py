@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analyzers.discovery import PROJECT_FILES
+from analyzers.gate.gate_report import RuntimeSummary
 from analyzers.gate.merge import runtime_finding
-from analyzers.gate.reports import RuntimeSummary
 from analyzers.gate.runtime_results import RuntimeViolation
 from analyzers.gate.source_map import AMBIGUOUS, MAPPED, Mapping, SourceIndex
 from analyzers.runner import ExtraFindings, ProjectIndex

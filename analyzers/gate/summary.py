@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from analyzers.gate.gate_report import TOP_FINDINGS, GateReport, context_phrases, rule_link
 from analyzers.gate.merge import RUNTIME, STATIC, GateFinding
-from analyzers.gate.reports import TOP_FINDINGS, GateReport, context_phrases, rule_link
 from analyzers.reporters import count_phrase, message_without_code
 from analyzers.reporters.escaping import markdown_code
 from policypack.rules import rule_by_code_or_name
