@@ -141,6 +141,9 @@ class Rule:
     # source rather than the graph (the core never imports the analyzer, so a
     # name). analyzers.static_rules.source_checks() runs the ones it names.
     static_check: str = ""
+    # Set on the first rule of a hundred block only: the family's title for the docs
+    # (``make docs`` renders the family table from it), so a new family starts in its rule.
+    family: str = ""
 
     def __post_init__(self) -> None:
         if self.check is not None and all(o.name != IGNORE_RESOURCES.name for o in self.options):

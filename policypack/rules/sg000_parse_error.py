@@ -8,6 +8,7 @@ _STATIC = frozenset({Detector.STATIC})
 
 RULE = Rule(
     code="SG000",
+    family='the analyzer itself (parse errors, unused suppressions, links it does not follow)',
     name="parse-error",
     severity=Severity.ERROR,
     tags=("correctness",),

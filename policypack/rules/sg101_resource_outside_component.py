@@ -49,6 +49,7 @@ pulumi.export("bucket", storage.bucket.id)
 
 RULE = Rule(
     code="SG101",
+    family='flat, procedural stacks (components)',
     name="resource-outside-component",
     severity=Severity.WARNING,
     tags=("maintainability", "pulumi-components"),

@@ -95,6 +95,7 @@ db = aws.rds.Instance(
 
 RULE = Rule(
     code="SG201",
+    family='RDS engines and parameter/option groups',
     name="rds-parameter-group-family-mismatch",
     severity=Severity.ERROR,
     tags=("correctness", "rds"),

@@ -56,6 +56,7 @@ _BAD_SEED = ex.LAMBDA + ex.REST_ROUTE + ex.REST_DEPLOYMENT + ex.REST_STAGE
 
 RULE = Rule(
     code="SG301",
+    family='API Gateway → Lambda wiring',
     name="apigateway-lambda-permission-missing",
     severity=Severity.ERROR,
     tags=("correctness", "apigateway", "lambda"),

@@ -10,6 +10,8 @@ _STATIC = frozenset({Detector.STATIC})
 
 RULE = Rule(
     code="SG401",
+    family=("the provider schema: arguments a resource's constructor does not take (unknown, removed in "
+            "the provider major the project uses), deprecated ones, literals of the wrong kind"),
     name="unknown-resource-argument",
     severity=Severity.ERROR,
     tags=("correctness", "provider-schema"),

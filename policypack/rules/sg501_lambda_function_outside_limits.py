@@ -71,6 +71,7 @@ code = pulumi.AssetArchive({"index.py": pulumi.StringAsset("def handler(e, c): r
 
 RULE = Rule(
     code="SG501",
+    family='AWS Lambda: function settings outside what the service accepts',
     name="lambda-function-outside-limits",
     severity=Severity.ERROR,
     tags=("correctness", "lambda"),

@@ -44,3 +44,16 @@ def test_a_missing_example_is_named_by_kind_and_detector() -> None:
 def test_a_bad_example_that_flags_nothing_and_a_good_one_that_flags_are_named() -> None:
     rule = _rule((Example("bad", ("a",)), Example("bad")), (Example("good", ("b",)), Example("good")))
     assert missing_evidence(rule) == ["a flagged name in bad example 1", "good example 0 to flag nothing"]
+
+
+def test_every_family_is_titled_once_by_its_first_rule() -> None:
+    """The docs' family table comes from ``Rule.family``: a new block starts in its rule module."""
+    blocks: dict[str, list[str]] = {}
+    for rule in all_rules():
+        blocks.setdefault(rule.code[:3], []).append(rule.code)
+    titled = {rule.code[:3]: rule.code for rule in all_rules() if rule.family}
+    problems = [f"{block}xx: its first rule {codes[0]} should set family= (titled by {titled.get(block)})"
+                for block, codes in blocks.items() if titled.get(block) != codes[0]]
+    problems += [f"{rule.code} sets family= but {titled[rule.code[:3]]} titles the block"
+                 for rule in all_rules() if rule.family and titled[rule.code[:3]] != rule.code]
+    assert not problems, "\n".join(problems)
