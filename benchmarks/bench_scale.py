@@ -244,10 +244,15 @@ def _table(sizes: list[int], rows: dict[int, dict[str, tuple[float, float]]]) ->
         extra = []
         for prefix in sorted({c[: -len("cold")] for c in row if c.endswith("cold")}):
             cold = row[prefix + "cold"][0]
+            # every core, as a default run (and Fixit) uses them
+            parallel = next(c for c in row if c.startswith(prefix + "cold -j"))
+            both = row[parallel][0]
             extra.append(f"{prefix}cold/parse = {cold / row['parse (bare)'][0]:.2f}")
+            extra.append(f"{parallel}/parse = {both / row['parse (bare)'][0]:.2f}")
             extra.append(f"{prefix}warm/cold = {row[prefix + 'warm'][0] / cold:.3f}")
             if "fixit" in row:
                 extra.append(f"fixit/{prefix}cold = {row['fixit'][0] / cold:.1f}")
+                extra.append(f"fixit/{parallel} = {row['fixit'][0] / both:.1f}")
         print(f"{size:>6}  " + "   ".join(extra))
     for before, after in itertools.pairwise(sizes):
         growth = [f"{c} {rows[after][c][0] / rows[before][c][0]:.2f} (RSS {rows[after][c][1] / rows[before][c][1]:.2f})"
