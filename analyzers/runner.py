@@ -49,6 +49,7 @@ from analyzers.front_end import EnvironmentT, FrontEnd, ProjectPath, RuleOptions
 from analyzers.reading import FileTooLarge, read_regular_file
 from analyzers.selection import SelectionLayer, enabled_codes, resolve, severity_overrides
 from analyzers.suppressions import SuppressionPolicy
+from policypack.rules import clock
 from policypack.rules.base import Severity
 
 if TYPE_CHECKING:
@@ -392,7 +393,11 @@ class _Run(Generic[SummaryT, EnvironmentT]):
         project_key = ""
         if cache:
             facts = environment.fingerprint().encode() if environment is not None else b""
-            project_key = cache.project_key(keys, _options_bytes(self.options_by_code) + b"\0" + facts)
+            # Results depend on the day too (support windows, exemptions that expire): a
+            # result stored yesterday is recomputed today, from the cached summaries.
+            day = clock.today().isoformat().encode()
+            settings = _options_bytes(self.options_by_code) + b"\0" + facts + b"\0" + day
+            project_key = cache.project_key(keys, settings)
             with _collector_paused():
                 stored = cache.get_project(project_key, load_findings)
             if stored is not None:

@@ -10,14 +10,13 @@ exist without examples and the examples cannot drift from the behaviour.
 
 from __future__ import annotations
 
-import datetime
 import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from policypack.graph import Resource, ResourceGraph
-from policypack.rules import exemptions
+from policypack.rules import clock, exemptions
 
 
 class Severity(str, enum.Enum):
@@ -172,7 +171,7 @@ class Rule:
         entries = exemptions.parse_entries(options.get(IGNORE_RESOURCES.name))
         if not entries:
             return list(self.check(graph, options))
-        today = datetime.date.today()
+        today = clock.today()
         kept = []
         for violation in self.check(graph, options):
             decision = exemptions.decide(violation.resource, entries, today)

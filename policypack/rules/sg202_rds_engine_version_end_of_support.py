@@ -8,6 +8,7 @@ from typing import Any
 
 from policypack.graph import ResourceGraph
 from policypack.knowledge import rds_engines, rds_links, rds_support, tokens
+from policypack.rules import clock
 from policypack.rules.base import Detector, Example, Option, Rule, Severity, Violation
 
 
@@ -17,7 +18,7 @@ def _reference_date(value: Any) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass  # an invalid date falls back to today rather than failing the whole policy
-    return dt.date.today()
+    return clock.today()
 
 
 def _below_minimum(major: str, minimum: Any) -> bool:

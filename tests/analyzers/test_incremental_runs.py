@@ -8,6 +8,7 @@ one, and must have parsed only the files whose bytes it had not seen.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from pathlib import Path
 
@@ -129,3 +130,26 @@ def test_cached_runs_equal_runs_from_scratch_over_a_sequence_of_edits(project: P
     # component's family and the imported version change), so the comparison compared something
     assert len(seen) >= 4
     assert {"SG101", "SG201"} <= {finding[0] for findings in seen for finding in findings}
+
+
+def test_a_stored_result_is_not_served_on_a_later_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing in the project changes, but the day does: an ``ignoreResources`` entry expires
+    and the finding it held back must come back, as a run from scratch would report it."""
+    from policypack.rules import clock
+
+    root = tmp_path / "infra"
+    _write(root, "Pulumi.yaml", "name: dated\nruntime: python\n")
+    _write(root, "__main__.py", 'import pulumi_aws as aws\n\naws.s3.BucketV2("loose")\n')
+    exempt = {"SG101": {"ignoreResources": ["loose -- moving into a component (until 2026-12-31)"]}}
+
+    def run_on(day: datetime.date, cache_dir: Path | None = None) -> list[tuple[object, ...]]:
+        monkeypatch.setattr(clock, "today", lambda: day)
+        options = RunOptions(paths=[root], cli_options=exempt, jobs=1, cache_dir=cache_dir,
+                             use_cache=cache_dir is not None)
+        return _findings(runner.run(options, cwd=tmp_path))
+
+    cache = tmp_path / "cache"
+    assert run_on(datetime.date(2026, 12, 30), cache_dir=cache) == []
+    later = run_on(datetime.date(2027, 1, 2), cache_dir=cache)
+    assert later == run_on(datetime.date(2027, 1, 2))  # from scratch
+    assert [finding[0] for finding in later] == ["SG101"] and "Reported again" in str(later[0][4])
