@@ -216,9 +216,10 @@ class SummaryCache:
         digest.update(source)
         return digest.hexdigest()
 
-    def project_key(self, file_keys: list[str], options: bytes) -> str:
-        """The key of a project result: every file's key (in order) and the rule options."""
-        digest = hashlib.sha256(self._salt + b"project\0")
+    def project_key(self, file_keys: list[str], options: bytes, kind: bytes = b"project") -> str:
+        """The key of a project result: every file's key (in order; or, with another
+        ``kind``, another per-file digest, such as its summary's) and the settings."""
+        digest = hashlib.sha256(self._salt + kind + b"\0")
         for file_key in file_keys:
             digest.update(file_key.encode("ascii"))
         digest.update(b"\0")

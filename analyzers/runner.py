@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from analyzers.extract.resource_sites import ResourceSite
     from analyzers.extract.summary import FileSummary
     from analyzers.providers import ProviderKnowledge
+    from analyzers.workers import Meanwhile
 
 # A path as a run shows it: "/"-separated, relative to the current directory.
 ShownPath = NewType("ShownPath", str)
@@ -385,70 +387,71 @@ class _Run(Generic[SummaryT, EnvironmentT]):
 
     def project_findings(self, project: _Project[EnvironmentT], keep: bool
                          ) -> tuple[list[Finding], list[SummaryT]]:
-        """Phase 2's findings for one project (ProjectPaths): from the cache when no file, no
-        option and nothing of the environment changed since a run that stored them, else
-        from the summaries; and the summaries too when ``keep`` (else [])."""
+        """Phase 2's findings for one project (ProjectPaths), and the summaries too when
+        ``keep`` (else []). From the cache when nothing it depends on changed since a run
+        that stored them: first by the files' bytes (no file, option or fact of the
+        environment changed, the same day); then, once the changed files are parsed, by
+        their summaries (an edit phase 1 does not see, such as a function body in a module
+        that is no Pulumi program, leaves every summary as it was); else from the summaries."""
         cache, read, environment = self.cache, project.read, project.environment
         keys = [cache.key(item.relative, item.source) for item in read] if cache else []
-        project_key = ""
+        settings = project_key = ""
         if cache:
-            facts = environment.fingerprint().encode() if environment is not None else b""
+            facts = environment.fingerprint() if environment is not None else ""
             # Results depend on the day too (support windows, exemptions that expire): a
             # result stored yesterday is recomputed today, from the cached summaries.
-            day = clock.today().isoformat().encode()
-            settings = _options_bytes(self.options_by_code) + b"\0" + facts + b"\0" + day
-            project_key = cache.project_key(keys, settings)
+            settings = "\0".join((_options_bytes(self.options_by_code).decode(), facts, clock.today().isoformat()))
+            project_key = cache.project_key(keys, settings.encode())
             with _collector_paused():
                 stored = cache.get_project(project_key, load_findings)
             if stored is not None:
                 self.result.cache_hits += len(read)
                 # The findings are cached; the summaries are needed all the same (not counted).
-                return stored, self._summaries(read, keys, RunResult([], [])) if keep else []
+                return stored, self._gathered(read, keys, RunResult([], [])).summaries() if keep else []
         aborted_before = self.result.aborted
-        summaries = self._summaries(read, keys, self.result)
+        gathered = self._gathered(read, keys, self.result)
+        summary_key = None
+        if cache and self.result.aborted == aborted_before and gathered.digests is not None:
+            summary_key = cache.project_key(gathered.digests, settings.encode(), kind=b"summaries")
+            with _collector_paused():
+                stored = cache.get_project(summary_key, load_findings)
+            if stored is not None:
+                cache.put_project(project_key, dump_findings, stored)  # the next run: by the bytes
+                self.result.cache_hits += len(read) - len(gathered.fresh)
+                return stored, gathered.summaries() if keep else []
+        summaries = gathered.summaries()
+        self.result.cache_hits += len(gathered.decoded)
         findings = list(self.front_end.analyze(summaries, self.options_by_code, environment=environment))
         if cache and self.result.aborted == aborted_before:  # a file given up on may be read next time
             cache.put_project(project_key, dump_findings, findings)
+            if summary_key is not None:
+                cache.put_project(summary_key, dump_findings, findings)
         return findings, summaries if keep else []
 
-    def _summaries(self, read: Sequence[_ReadFile], keys: Sequence[str], tally: RunResult) -> list[SummaryT]:
-        """Every file's phase-1 summary: from the cache, or parsed (and then stored).
-
-        The files to parse are known from the cache's verified entries before any is
-        decoded, so the worker processes parse them while this process decodes the others
-        (one changed file in a big project: its parse costs nothing extra)."""
-        cache, front_end = self.cache, self.front_end
-        payloads = [cache.verified(key) for key in keys] if cache else [None] * len(read)
-        decoded: dict[int, SummaryT] = {}
-
-        def decode_cached() -> None:
-            if cache is None:
-                return
-            with _collector_paused():
-                for index, payload in enumerate(payloads):
-                    if payload is None:
-                        continue  # being parsed meanwhile
-                    summary = cache.decoded(keys[index], payload, front_end.load_summary)
-                    if summary is not None and getattr(summary, "path", None) == read[index].relative:
-                        decoded[index] = summary
-
+    def _gathered(self, read: Sequence[_ReadFile], keys: Sequence[str], tally: RunResult
+                  ) -> _Gathered[SummaryT, EnvironmentT]:
+        """Every file's phase-1 summary, as cache data at least: from the cache, or parsed
+        (and then stored). The files to parse are known from the cache's verified entries
+        before any is decoded; when one of them is a Pulumi program (its summary will
+        differ: the project must be analysed again), the worker processes parse it while
+        this process decodes the others."""
+        cache = self.cache
+        payloads: list[bytes | None] = [cache.verified(key) for key in keys] if cache else [None] * len(read)
         first = [index for index, payload in enumerate(payloads) if payload is None]
-        fresh = self._parse(read, keys, first, tally, decode_cached)
-        # A verified entry that did not decode (or holds another path) is parsed after all.
-        late = [index for index, payload in enumerate(payloads) if payload is not None and index not in decoded]
-        fresh.update(self._parse(read, keys, late, tally, None))
-        tally.cache_hits += len(decoded)
-        return [decoded[index] for index in sorted(decoded)] + [fresh[index] for index in sorted(fresh)]
+        gathered = _Gathered(self, read, keys, tally, payloads, frozenset(first))
+        gathered.fresh.update(self._parse(read, keys, first, tally, gathered.decode, payloads))
+        gathered.digests = _digests(payloads) if cache else None
+        return gathered
 
     def _parse(self, read: Sequence[_ReadFile], keys: Sequence[str], indexes: Sequence[int], tally: RunResult,
-               meanwhile: Callable[[], None] | None) -> dict[int, SummaryT]:
-        """Phase 1 of the files at ``indexes``, by index, stored in the cache; ``meanwhile``
-        runs here while the workers parse. A file phase 1 gave up on (out of time, or it
-        crashed its worker process) is an SG000, never cached."""
+               meanwhile: Meanwhile | None, payloads: list[bytes | None]) -> dict[int, SummaryT]:
+        """Phase 1 of the files at ``indexes``, by index, stored in the cache (and their cache
+        data in ``payloads``); ``meanwhile`` runs here while the workers parse. A file phase
+        1 gave up on (out of time, or it crashed its worker process) is an SG000, never cached."""
         pending = [(read[index].relative, read[index].source) for index in indexes]
         if not pending:
             if meanwhile is not None:
-                meanwhile()
+                meanwhile(_nothing_to_wait_for)
             return {}
         from analyzers import workers  # only when something is parsed: a cached run forks nothing
 
@@ -464,6 +467,7 @@ class _Run(Generic[SummaryT, EnvironmentT]):
                 continue
             summary, payload = outcome
             summaries[position] = summary
+            payloads[position] = payload
             if cache is not None and payload is not None:
                 cache.put_encoded(keys[position], payload)
         tally.parsed += len(pending)
@@ -481,6 +485,63 @@ class _Run(Generic[SummaryT, EnvironmentT]):
         notes = project.environment.notes() or [
             "no provider facts needed (no pulumi_* package used, or results from the cache)"]
         self.result.details.extend(f"{_cwd_relative(project.root, self.cwd)}: {note}" for note in notes)
+
+
+@dataclass
+class _Gathered(Generic[SummaryT, EnvironmentT]):
+    """One project's summaries as a run gathers them: cache data for every file (verified
+    entries, and what the workers encoded), decoded only when someone needs the objects."""
+
+    run: _Run[SummaryT, EnvironmentT]
+    read: Sequence[_ReadFile]
+    keys: Sequence[str]
+    tally: RunResult
+    payloads: list[bytes | None]  # by file; None: not in the cache (parsed: in ``fresh``)
+    parsing: frozenset[int] = frozenset()  # the files parsed in this run
+    fresh: dict[int, SummaryT] = field(default_factory=dict)  # parsed in this run, by file
+    decoded: dict[int, SummaryT] = field(default_factory=dict)  # from the cache, by file
+    digests: list[str] | None = None  # every file's cache data, hashed; None: some file has none
+    _decode_from: int = 0
+
+    def decode(self, enough: Callable[[], bool] | None = None) -> None:
+        """Decode the cached summaries, in file order; stop early when ``enough()`` (the
+        parse running meanwhile has answered: perhaps the project result can be reused
+        without the rest). A later call goes on where this one stopped."""
+        cache, load = self.run.cache, self.run.front_end.load_summary
+        if cache is None:
+            self._decode_from = len(self.payloads)
+            return
+        with _collector_paused():
+            while self._decode_from < len(self.payloads):
+                if enough is not None and enough():
+                    return
+                index = self._decode_from
+                self._decode_from += 1
+                payload = self.payloads[index]
+                if payload is None or index in self.fresh or index in self.parsing:
+                    continue  # parsed in this run
+                summary = cache.decoded(self.keys[index], payload, load)
+                if summary is not None and getattr(summary, "path", None) == self.read[index].relative:
+                    self.decoded[index] = summary
+
+    def summaries(self) -> list[SummaryT]:
+        """Every file's summary: the cached ones decoded, the parsed ones as made; a cached
+        entry that does not decode (or holds another path) is parsed after all."""
+        self.decode()
+        decoded = self.decoded
+        late = [index for index in range(len(self.read)) if index not in decoded and index not in self.fresh]
+        self.fresh.update(self.run._parse(self.read, self.keys, late, self.tally, None, self.payloads))
+        return [decoded[index] for index in sorted(decoded)] + [self.fresh[index] for index in sorted(self.fresh)]
+
+
+def _nothing_to_wait_for() -> bool:
+    return True
+
+
+def _digests(payloads: Sequence[bytes | None]) -> list[str] | None:
+    if any(payload is None for payload in payloads):
+        return None  # a summary the format can't carry: nothing to key on
+    return [hashlib.sha256(payload).hexdigest() for payload in payloads if payload is not None]
 
 
 def _options_bytes(options_by_code: RuleOptions) -> bytes:

@@ -43,6 +43,9 @@ SPAWN_THRESHOLD = 48
 _ORPHAN_CHECK_SECONDS = 2.0
 
 Summarize = Callable[[str, bytes], Any]
+# Work for this process while the children summarize: given ``answered()``, which tells
+# (without waiting) whether every answer is in.
+Meanwhile = Callable[[Callable[[], bool]], None]
 SummaryT = TypeVar("SummaryT")
 
 
@@ -59,10 +62,12 @@ def budget(size: int) -> float:
 
 
 def summarize_all(summarize: Callable[[str, bytes], SummaryT], pending: Sequence[tuple[str, bytes]],
-                  processes: int, meanwhile: Callable[[], None] | None = None) -> list[SummaryT | Aborted]:
+                  processes: int, meanwhile: Meanwhile | None = None) -> list[SummaryT | Aborted]:
     """``summarize(path, source)`` of every file, in order; an ``Aborted`` for a file
-    that ran out of time or crashed its process. ``meanwhile`` runs once in this process
-    while the first files are being summarized (or first, when nothing is run elsewhere)."""
+    that ran out of time or crashed its process. ``meanwhile(answered)`` runs once in
+    this process while the first files are being summarized (or first, when nothing
+    is run elsewhere); ``answered()`` says, without waiting, whether every file has
+    been handed out and every answer is waiting to be read, so it can stop early."""
     if pending:
         forking = "fork" in multiprocessing.get_all_start_methods()
         if forking or len(pending) >= SPAWN_THRESHOLD:
@@ -72,8 +77,12 @@ def summarize_all(summarize: Callable[[str, bytes], SummaryT], pending: Sequence
             except _CannotStart:
                 pass  # no processes here (a sandbox): the same work, in this process
     if meanwhile is not None:
-        meanwhile()
+        meanwhile(_not_yet)
     return [summarize(path, source) for path, source in pending]
+
+
+def _not_yet() -> bool:
+    return False  # nothing runs elsewhere: the answers come after ``meanwhile``
 
 
 class _CannotStart(Exception):
@@ -139,7 +148,7 @@ class _Pool:
         self.workers: list[_Worker] = []
         self.started_one = False
 
-    def run(self, pending: Sequence[tuple[str, bytes]], meanwhile: Callable[[], None] | None = None) -> list[Any]:
+    def run(self, pending: Sequence[tuple[str, bytes]], meanwhile: Meanwhile | None = None) -> list[Any]:
         results: list[Any] = [None] * len(pending)
         # Biggest files first, so a big one does not start last and keep the run waiting.
         queue = deque(sorted(range(len(pending)), key=lambda i: -len(pending[i][1])))
@@ -150,7 +159,7 @@ class _Pool:
                 self._hand_out(queue, pending, results)
                 if meanwhile is not None:
                     run_now, meanwhile = meanwhile, None
-                    run_now()
+                    run_now(lambda: not queue and self._answered())
                 self._collect(results, pending)
         finally:
             for worker in self.workers:
@@ -161,6 +170,13 @@ class _Pool:
                     worker.process.join(timeout=1.0)
                 worker.stop()  # kills what is still running (an interrupted run)
         return results
+
+    def _answered(self) -> bool:
+        """Every busy child's answer (or its death) is waiting to be read."""
+        try:
+            return all(worker.connection.poll() for worker in self.workers if worker.task is not None)
+        except OSError:
+            return True  # a broken pipe: _collect reads what it means
 
     def _hand_out(self, queue: deque[int], pending: Sequence[tuple[str, bytes]], results: list[Any]) -> None:
         for worker in [w for w in self.workers if w.task is None]:

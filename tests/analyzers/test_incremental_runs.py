@@ -153,3 +153,36 @@ def test_a_stored_result_is_not_served_on_a_later_day(tmp_path: Path, monkeypatc
     later = run_on(datetime.date(2027, 1, 2), cache_dir=cache)
     assert later == run_on(datetime.date(2027, 1, 2))  # from scratch
     assert [finding[0] for finding in later] == ["SG101"] and "Reported again" in str(later[0][4])
+
+
+def test_an_edit_phase_1_does_not_see_reuses_the_project_result(project: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A function body in a module that is no Pulumi program is outside its summary: after
+    such an edit the project's summaries are byte for byte the ones a stored result was
+    computed from, so the result is reused without decoding or analysing anything."""
+    import analyzers.project
+
+    _write(project, "app/naming.py", "def slug(text):\n    return text.lower()\n")
+    cache = tmp_path / "cache"
+
+    def cached() -> runner.RunResult:
+        return runner.run(RunOptions(paths=[project], cache_dir=cache, jobs=1), cwd=tmp_path)
+
+    first = cached()
+    analysed: list[int] = []
+    analyze = analyzers.project.analyze
+    monkeypatch.setattr(analyzers.project, "analyze",
+                        lambda *args, **kwargs: analysed.append(1) or analyze(*args, **kwargs))
+    _edit(project, "app/naming.py", "text.lower()", "text.strip().lower()")
+    unseen = cached()
+    assert (unseen.parsed, analysed) == (1, [])
+    assert _findings(unseen) == _findings(first)
+    # and the next run finds the result by the files' bytes, parsing nothing
+    again = cached()
+    assert (again.parsed, analysed) == (0, [])
+    # an edit phase 1 does see is analysed, and still agrees with a run from scratch
+    _edit(project, "app/database.py", "family=FAMILY", 'family="postgres14"')
+    seen = cached()
+    assert (seen.parsed, analysed) == (1, [1])
+    scratch = runner.run(RunOptions(paths=[project], use_cache=False, jobs=1), cwd=tmp_path)
+    assert _findings(seen) == _findings(scratch) != _findings(first)

@@ -106,19 +106,35 @@ def test_meanwhile_runs_here_while_the_workers_summarize(tmp_path) -> None:
     marker = tmp_path / "started"
     seen: list[bool] = []
 
-    def meanwhile() -> None:
+    def meanwhile(answered) -> None:
         deadline = time.monotonic() + 30
         while not marker.exists() and time.monotonic() < deadline:
             time.sleep(0.01)
         seen.append(marker.exists())  # a worker began before this returned: the two overlapped
+        seen.append(answered())  # it takes its time: no answer yet
+        while not answered() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append(answered())  # and then it is in, waiting to be read
 
     results = summarize_all(_announce_then_summarize, [("a.py", str(marker).encode())], processes=1,
                             meanwhile=meanwhile)
-    assert seen == [True]
+    assert seen == [True, False, True]
     assert results[0][0] == "a.py" and results[0][1] != os.getpid()
+
+
+def test_answered_waits_for_every_file_handed_out() -> None:
+    """With more files than workers, the first answers are not all: meanwhile hears 'not yet'."""
+    heard: list[bool] = []
+
+    def meanwhile(answered) -> None:
+        time.sleep(0.5)  # the first file is long done
+        heard.append(answered())
+
+    results = summarize_all(summarize, files(b"a", b"b", b"c"), processes=1, meanwhile=meanwhile)
+    assert heard == [False] and [path for path, _ in results] == ["f0.py", "f1.py", "f2.py"]
 
 
 def test_meanwhile_runs_once_even_with_nothing_to_summarize() -> None:
     calls: list[int] = []
-    assert summarize_all(summarize, [], processes=2, meanwhile=lambda: calls.append(1)) == []
+    assert summarize_all(summarize, [], processes=2, meanwhile=lambda answered: calls.append(1)) == []
     assert calls == [1]
