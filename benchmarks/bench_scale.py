@@ -24,6 +24,7 @@ import argparse
 import itertools
 import json
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -116,6 +117,16 @@ def change_component(project: Path, revision: int) -> Path:
     return target
 
 
+def change_helper(project: Path, revision: int) -> Path:
+    """Change a function body in a plain module (no Pulumi): an edit phase 1 does not see,
+    as most edits of a project's non-Pulumi Python are."""
+    target = project / "svc002" / "helpers.py"
+    text = re.sub(r"^    total = 0(  # revision \d+)?$", f"    total = 0  # revision {revision}",
+                  target.read_text(), count=1, flags=re.MULTILINE)
+    target.write_text(text)
+    return target
+
+
 def fixit_command() -> list[str] | None:
     for candidate in (os.environ.get("FIXIT"), shutil.which("fixit"), "/tmp/fixit-venv/bin/fixit"):
         if candidate and Path(candidate).exists():
@@ -161,7 +172,10 @@ def measure(size: int, lines: int, workdir: Path, runners: dict[str, Runner], jo
         *row[prefix + "warm"], warm = runner.lint(project, cache, 1, report)
         change_component(project, 1)
         *row[prefix + "one changed"], changed = runner.lint(project, cache, 1, report)
-        assert cold == cold_n == warm == changed, f"{label}: the runs disagree"
+        change_helper(project, 1)
+        *row[prefix + "unseen edit"], unseen = runner.lint(project, cache, 1, report)
+        change_helper(project, 0)  # as the next runner starts
+        assert cold == cold_n == warm == changed == unseen, f"{label}: the runs disagree"
         assert agreed is None or agreed == cold, f"{label}: other findings than the first code"
         agreed = cold
         print(f"    {label}: " + ", ".join(f"{k} {v[0]:.2f} s" for k, v in row.items() if k.startswith(prefix)),
