@@ -518,7 +518,7 @@ class _Gathered(Generic[SummaryT, EnvironmentT]):
                 index = self._decode_from
                 self._decode_from += 1
                 payload = self.payloads[index]
-                if payload is None or index in self.fresh or index in self.parsing:
+                if payload is None or index in self.parsing:
                     continue  # parsed in this run
                 summary = cache.decoded(self.keys[index], payload, load)
                 if summary is not None and getattr(summary, "path", None) == self.read[index].relative:
