@@ -12,9 +12,11 @@ are known even when values are not.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 PROVIDER_TYPE_PREFIX = "pulumi:providers:"
@@ -92,7 +94,7 @@ class Resource:
 
     def prop(self, name: str) -> Any:
         """The prop's value, None when absent, :data:`UNKNOWN` when unknown."""
-        if name not in self.props and "*" in self.unresolved:
+        if "*" in self.unresolved and name not in self.props:
             return UNKNOWN
         return self.props.get(name)
 
@@ -140,6 +142,7 @@ class ResourceGraph:
         self._by_urn: dict[str, Resource] = {}
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
         self._children: dict[str, list[Resource]] = defaultdict(list)
+        self._derived: dict[object, Any] = {}
         for resource in self.resources:
             self._by_urn[resource.urn] = resource
             self._by_type[resource.type].append(resource)
@@ -148,6 +151,14 @@ class ResourceGraph:
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)
+
+    def derived(self, key: object, build: Callable[[ResourceGraph], T]) -> T:
+        """``build(self)``, computed once per graph and shared by every rule that asks with
+        the same ``key`` (a graph never changes once built): e.g. the API index four
+        API Gateway rules read."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return self._derived[key]
 
     def __len__(self) -> int:
         return len(self.resources)

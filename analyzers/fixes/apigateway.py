@@ -150,7 +150,7 @@ def lambda_permission(workspace: Workspace, finding: Finding) -> Fix | None:
 
 
 def _apis_without(workspace: Workspace, finding: Finding, members: str) -> tuple[ApiIndex, list[Resource]] | None:
-    apis = ApiIndex(workspace.graph)
+    apis = ApiIndex.of(workspace.graph)
     built = workspace.resources_at(finding)
     if not built or not _known_names(workspace, built):
         return None

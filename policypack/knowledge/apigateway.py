@@ -143,7 +143,12 @@ _MEMBER_LISTS = {
 
 
 class ApiIndex:
-    """Every API of a stack with its members, built once per check."""
+    """Every API of a stack with its members: built once per graph (``ApiIndex.of``) and
+    shared by the API Gateway rules."""
+
+    @classmethod
+    def of(cls, graph: ResourceGraph) -> ApiIndex:
+        return graph.derived(cls, cls)
 
     def __init__(self, graph: ResourceGraph) -> None:
         self.graph = graph
@@ -377,7 +382,7 @@ def _v2_edges(graph: ResourceGraph, apis: ApiIndex) -> Iterator[InvocationEdge]:
 
 def invocation_edges(graph: ResourceGraph, apis: ApiIndex | None = None) -> list[InvocationEdge]:
     """Every place where API Gateway calls a Lambda function the stack can name."""
-    apis = apis or ApiIndex(graph)
+    apis = apis or ApiIndex.of(graph)
     return [*_v1_integration_edges(graph, apis), *_body_edges(graph), *_v2_edges(graph, apis),
             *_authorizer_edges(graph, apis)]
 

@@ -25,7 +25,7 @@ def _covered(edge: InvocationEdge, permissions: PermissionIndex, apis: ApiIndex)
 
 def uncovered_edges(graph: ResourceGraph) -> dict[str, list[InvocationEdge]]:
     """Invocation edges no Permission covers, by the URN of the resource reported on."""
-    apis = ApiIndex(graph)
+    apis = ApiIndex.of(graph)
     permissions = PermissionIndex(graph)
     uncovered: dict[str, list[InvocationEdge]] = {}
     for edge in apigateway.invocation_edges(graph, apis):

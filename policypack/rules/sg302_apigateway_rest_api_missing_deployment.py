@@ -13,7 +13,7 @@ from policypack.rules.base import AutoFix, Example, FixSafety, Rule, Severity, V
 
 
 def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:
-    apis = ApiIndex(graph)
+    apis = ApiIndex.of(graph)
     if apis.has_unattributed(tokens.REST_DEPLOYMENT):
         return  # a Deployment whose API is not known might be any API's
     for api in graph.of_type(tokens.REST_API):

@@ -29,7 +29,7 @@ def _deployment_creates_stage(members: ApiMembers) -> bool:
 
 
 def check(graph: ResourceGraph, options: Mapping[str, Any]) -> Iterator[Violation]:
-    apis = ApiIndex(graph)
+    apis = ApiIndex.of(graph)
     if not apis.has_unattributed(tokens.REST_STAGE):  # an orphan Stage might be any API's
         for api in graph.of_type(tokens.REST_API):
             members = apis.members(api)

@@ -36,7 +36,7 @@ class MissingDependencies:
 
 
 def missing_dependencies(graph: ResourceGraph) -> Iterator[MissingDependencies]:
-    apis = ApiIndex(graph)
+    apis = ApiIndex.of(graph)
     yield from _rest_missing(graph, apis)
     yield from _http_missing(graph, apis)
 
