@@ -6,6 +6,7 @@ from analyzers import cache, discovery, runner
 from analyzers.fixes import apigateway, arguments, components, model, rds
 from benchmarks.fixit_rules.parameter_group_family import ParameterGroupFamily
 from policypack import harness
+from policypack.crossguard import graph_cache
 from policypack.harness import child_process, fake_aws, records
 from policypack.knowledge import rds_support, tokens
 
@@ -38,6 +39,7 @@ cache.SummaryCache.hits  # tests/analyzers/test_cache.py
 cache.SummaryCache.misses  # tests/analyzers/test_cache.py
 discovery.FileSet.file_count  # tests/analyzers/test_cli_discovery.py
 model.Outcome.rounds  # tests/analyzers/fixes/test_engine.py (fixing stops after MAX_ROUNDS)
+graph_cache.install.__wrapped__  # pulumi-policy's own AnalyzeStack: tests/policypack/crossguard/test_request_graph.py
 runner.lint_sources  # tests/analyzers/test_suppressions_examples.py, test_suppression_governance.py
 records.StackCapture.stack_outputs  # tests/policypack/harness/, tests/reference_stack/
 # Facts the knowledge tests check against (tests/policypack/knowledge/test_rds_support.py).

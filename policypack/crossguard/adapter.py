@@ -1,14 +1,19 @@
-"""Turns the resources pulumi-policy hands a stack validation into a ResourceGraph."""
+"""Turns the stack pulumi-policy hands a stack validation into a ResourceGraph: from the
+``PolicyResource`` list, or straight from the ``AnalyzeStackRequest`` (see ``graph_cache``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from pulumi_policy import PolicyResource
+from pulumi_policy import PolicyResource, policy
 from pulumi_policy.proxy import UnknownValueError
 
 from policypack.graph import UNKNOWN, Resource, ResourceGraph
+
+# The servicer's module: its names are read at call time, so the conversion is the one
+# the servicer itself would run (and tests can count it).
+_servicer: Any = policy
 
 
 def plain(value: Any) -> Any:
@@ -39,25 +44,52 @@ def plain(value: Any) -> Any:
 
 
 class _LazyProps(Mapping[str, Any]):
-    """Props converted on first read: most rules read a few props of a few types."""
+    """Props converted on first read: most rules read a few props of a few types.
 
-    def __init__(self, proxied: Mapping[str, Any]) -> None:
-        self._proxied = proxied
+    ``source`` is the proxied props, or a function making them (then called once, on the
+    first read of any prop's value: a resource no rule looks into is never deserialised);
+    ``keys``, when given, names the props without making them (a rule asking whether a
+    resource has a prop it lacks converts nothing)."""
+
+    def __init__(self, source: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+                 keys: Callable[[], frozenset[str]] | None = None) -> None:
+        self._source = source
+        self._proxied: Mapping[str, Any] | None = source if isinstance(source, Mapping) else None
         self._converted: dict[str, Any] = {}
+        self._keys: frozenset[str] | None = None
+        self._key_source = keys
+
+    def _props(self) -> Mapping[str, Any]:
+        if self._proxied is None:
+            assert callable(self._source)
+            self._proxied = self._source()
+        return self._proxied
 
     def __getitem__(self, key: str) -> Any:
         if key not in self._converted:
             try:
-                self._converted[key] = plain(self._proxied[key])
+                self._converted[key] = plain(self._props()[key])
             except UnknownValueError:
                 self._converted[key] = UNKNOWN
         return self._converted[key]
 
+    def __contains__(self, key: object) -> bool:
+        # Mapping's own test reads (and converts) the value, and raises and catches a
+        # KeyError for every absent prop: rules ask about absent props all the time.
+        if self._keys is None:
+            self._keys = self._key_source() if self._key_source is not None else frozenset(self._props())
+        return key in self._keys
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self:  # not Mapping.get: it reads the value to learn whether the key is there
+            return self[key]
+        return default
+
     def __iter__(self) -> Iterator[str]:
-        return iter(self._proxied)
+        return iter(self._props())
 
     def __len__(self) -> int:
-        return len(self._proxied)
+        return len(self._props())
 
 
 def to_resource(policy_resource: PolicyResource) -> Resource:
@@ -82,3 +114,46 @@ def to_resource(policy_resource: PolicyResource) -> Resource:
 
 def to_graph(resources: Iterable[PolicyResource]) -> ResourceGraph:
     return ResourceGraph(to_resource(resource) for resource in resources)
+
+
+def request_graph(request: Any) -> ResourceGraph:
+    """The graph of an ``AnalyzeStackRequest``, equal to ``to_graph`` of the ``PolicyResource``
+    list pulumi-policy's servicer would build from it (a test compares the two).
+
+    Relations are linked as the servicer links them: a parent, dependency or property
+    dependency that is not in the stack is dropped (a missing parent falls back to the
+    options' parent). Props are converted by the servicer's own functions, per resource,
+    when a rule first reads one: on a large stack most resources are never looked into,
+    and converting them all (``MessageToDict`` on every resource's props) was most of
+    the pack's time and memory.
+    """
+    messages = request.resources
+    urns = {message.urn for message in messages}
+    return ResourceGraph(_from_message(message, urns) for message in messages)
+
+
+def _from_message(message: Any, urns: set[str]) -> Resource:
+    properties = message.properties
+
+    def proxied() -> Mapping[str, Any]:
+        return _servicer.unknown_checking_proxy(
+            _servicer.deserialize_properties(_servicer.json_format.MessageToDict(properties)))
+
+    options = message.options
+    dependencies = message.dependencies
+    by_prop = message.propertyDependencies
+    return Resource(
+        urn=message.urn,
+        type=message.type,
+        name=message.name,
+        # MessageToDict and deserialize_properties keep the Struct's keys, so the keys
+        # need no conversion.
+        props=_LazyProps(proxied, lambda: frozenset(properties.fields)),
+        parent=(message.parent if message.parent in urns else options.parent) or None,
+        dependencies=tuple(urn for urn in dependencies if urn in urns) if dependencies else (),
+        property_dependencies={
+            prop: tuple(urn for urn in deps.urns if urn in urns) for prop, deps in by_prop.items()
+        } if by_prop else {},
+        custom=True if message.HasField("provider") else None,
+        secret_props=frozenset(options.additionalSecretOutputs),
+    )

@@ -58,7 +58,7 @@ def _validator(rule: Rule) -> StackValidation:
 
 
 def build_policy(rule: Rule) -> StackValidationPolicy:
-    return StackValidationPolicy(
+    return graph_cache.register(StackValidationPolicy(
         name=rule.name,
         description=f"[{rule.code}] {rule.summary}",
         validate=_validator(rule),
@@ -67,7 +67,7 @@ def build_policy(rule: Rule) -> StackValidationPolicy:
         remediation_steps=rule.remediation,
         url=rule.references[0] if rule.references else None,
         tags=[rule.code],
-    )
+    ))
 
 
 def build_policies() -> list[Policy]:
@@ -76,4 +76,6 @@ def build_policies() -> list[Policy]:
     from policypack.crossguard.remediations import build_remediations
 
     graph_cache.install()
-    return [*(build_policy(rule) for rule in runtime_rules()), results.results_policy(), *build_remediations()]
+    # The results policy reads no resources either.
+    return [*(build_policy(rule) for rule in runtime_rules()), graph_cache.register(results.results_policy()),
+            *build_remediations()]

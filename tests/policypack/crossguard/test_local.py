@@ -60,8 +60,8 @@ def test_graph_is_built_once_per_analyze_stack(monkeypatch) -> None:
     from policypack.crossguard import graph_cache
 
     calls = []
-    original = graph_cache.to_graph
-    monkeypatch.setattr(graph_cache, "to_graph", lambda resources: calls.append(1) or original(resources))
+    original = graph_cache.request_graph
+    monkeypatch.setattr(graph_cache, "request_graph", lambda request: calls.append(1) or original(request))
     analyze_stack(family_mismatch_stack("17.5"))
     assert len(calls) == 1
     analyze_stack(family_mismatch_stack("17.5"))
@@ -69,8 +69,8 @@ def test_graph_is_built_once_per_analyze_stack(monkeypatch) -> None:
 
 
 def test_the_stack_is_converted_once_per_analyze_stack_not_once_per_policy(monkeypatch) -> None:
-    """pulumi-policy converts every resource for every stack policy; the pack's wrapper
-    lets only the first policy that builds the graph pay for it."""
+    """pulumi-policy converts every resource for every stack policy; with the pack's
+    wrapper it converts none, and the graph converts each resource a rule reads once."""
     from pulumi_policy import policy as servicer_module
 
     calls = []
@@ -91,15 +91,15 @@ def test_a_policy_that_fails_before_building_the_graph_does_not_blind_the_others
 
     monkeypatch.delenv("STACKGUARD_STRICT")
     failures = iter([RuntimeError("boom")])
-    original = graph_cache.to_graph
+    original = graph_cache.request_graph
 
-    def flaky(resources):
+    def flaky(request):
         error = next(failures, None)
         if error:
             raise error
-        return original(resources)
+        return original(request)
 
-    monkeypatch.setattr(graph_cache, "to_graph", flaky)
+    monkeypatch.setattr(graph_cache, "request_graph", flaky)
     results = analyze_stack(family_mismatch_stack("17.5"))
     # the first policy (SG101) failed; the mandatory SG201 still fires
     assert [(r.code, r.name) for r in results if r.code == "SG201"] == [("SG201", "db")]
@@ -121,3 +121,22 @@ def test_urn_name_reads_the_name_as_the_engine_does() -> None:
 
     assert urn_name("urn:pulumi:dev::proj::aws:s3/bucket:Bucket::a::b\nc") == "a::b\nc"
     assert PolicyResult("p", "urn:pulumi:dev::proj::t:m:T$u:v:W::x::y", "[SG101] m", "advisory").name == "x::y"
+
+
+def test_a_pack_with_another_stack_policy_hands_it_every_resource() -> None:
+    """The conversion is skipped only when every stack policy reads the graph: a policy of
+    someone else's in the same pack still gets pulumi-policy's whole resource list."""
+    from pulumi_policy import EnforcementLevel, StackValidationPolicy
+    from pulumi_policy import policy as servicer_module
+
+    from policypack.crossguard.policies import build_policies
+
+    seen: list[str] = []
+    theirs = StackValidationPolicy(name="theirs", description="counts resources",
+                                   validate=lambda args, report: seen.extend(r.name for r in args.resources),
+                                   enforcement_level=EnforcementLevel.ADVISORY)
+    policies = [*build_policies(), theirs]
+    servicer = servicer_module._PolicyAnalyzerServicer("mixed", "0.0.1", policies, EnforcementLevel.ADVISORY)
+    response = servicer.AnalyzeStack(family_mismatch_stack("17.5"), None)
+    assert seen == ["proj-dev", "params", "db"]
+    assert any(d.policyName == "rds-parameter-group-family-mismatch" for d in response.diagnostics)
