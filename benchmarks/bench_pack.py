@@ -2,9 +2,13 @@
 
 Builds synthetic AnalyzeStackRequests of N resources (components holding RDS
 databases with parameter groups and REST APIs wired to Lambda functions, with
-a few planted faults), evaluates every policy through pulumi-policy's servicer
-in-process, and prints the time per size and the ratio to the smallest size.
-Linear rules give time ratios close to the size ratios.
+a few planted faults) and times every policy's evaluation two ways: as the
+engine calls it (the pack started as ``pulumi preview`` starts it, a separate
+process serving gRPC; ``AnalyzeStack`` through a channel, the request
+serialised and parsed on the way), and through pulumi-policy's servicer
+in-process (no transport: the pack's own cost). Prints the time per size and
+the ratio to the smallest size; linear rules give time ratios close to the
+size ratios.
 
     python benchmarks/bench_pack.py [--sizes 1000,5000,10000] [--repeat 3]
 """
@@ -13,15 +17,23 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import grpc
+from pulumi.runtime.proto import analyzer_pb2_grpc
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from policypack.crossguard.local import analyze_stack
 from tests.support.engine_messages import UNKNOWN_WIRE, resource, stack_request
 from tests.support.graphs import urn
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # Resources per unit: component, parameter group, instance, function, api, resource, method,
 # integration, deployment, stage, permission.
@@ -64,6 +76,34 @@ def build(size: int):
     return stack_request(*messages), len(messages) + 1
 
 
+@contextmanager
+def served_pack() -> Iterator[Callable[[object], int]]:
+    """The pack as the engine runs it: ``python __main__.py`` in the pack dir, serving gRPC on
+    the port it prints. Yields a function that sends one AnalyzeStack and counts the violations."""
+    env = {**os.environ, "STACKGUARD_STRICT": "1"}
+    server = subprocess.Popen([sys.executable, "__main__.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE)
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline())
+        limit = 400 * 1024 * 1024  # as the engine's and the pack's own channel options
+        with grpc.insecure_channel(f"127.0.0.1:{port}", options=[
+                ("grpc.max_send_message_length", limit), ("grpc.max_receive_message_length", limit)]) as channel:
+            stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+            yield lambda request: len(stub.AnalyzeStack(request).diagnostics)
+    finally:
+        server.kill()
+        server.wait()
+
+
+def best_of(repeat: int, run: Callable[[], int]) -> tuple[float, int]:
+    best, found = float("inf"), 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        found = run()
+        best = min(best, time.perf_counter() - start)
+    return best, found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000,10000")
@@ -71,19 +111,19 @@ def main() -> int:
     args = parser.parse_args()
     os.environ["STACKGUARD_STRICT"] = "1"
     rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        request, count = build(size)
-        best = float("inf")
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            results = analyze_stack(request)
-            best = min(best, time.perf_counter() - start)
-        rows.append((count, best, len(results)))
-    base_count, base_time, _ = rows[0]
-    print(f"{'resources':>10} {'seconds':>9} {'res/s':>9} {'size x':>7} {'time x':>7} {'violations':>10}")
-    for count, seconds, violations in rows:
-        print(f"{count:>10} {seconds:>9.3f} {count / seconds:>9.0f} {count / base_count:>7.1f} "
-              f"{seconds / base_time:>7.1f} {violations:>10}")
+    with served_pack() as over_grpc:
+        for size in (int(s) for s in args.sizes.split(",")):
+            request, count = build(size)
+            grpc_time, diagnostics = best_of(args.repeat, lambda request=request: over_grpc(request))
+            local_time, violations = best_of(args.repeat, lambda request=request: len(analyze_stack(request)))
+            assert diagnostics == violations, "the served pack and the in-process servicer disagree"
+            rows.append((count, grpc_time, local_time, violations))
+    base = rows[0]
+    print(f"{'resources':>10} {'gRPC s':>8} {'res/s':>7} {'in-proc s':>10} {'size x':>7} {'gRPC x':>7} "
+          f"{'in-proc x':>9} {'violations':>10}")
+    for count, grpc_time, local_time, violations in rows:
+        print(f"{count:>10} {grpc_time:>8.3f} {count / grpc_time:>7.0f} {local_time:>10.3f} {count / base[0]:>7.1f} "
+              f"{grpc_time / base[1]:>7.1f} {local_time / base[2]:>9.1f} {violations:>10}")
     return 0
 
 

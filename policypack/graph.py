@@ -63,7 +63,7 @@ class SourceLocation:
     end_column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resource:
     """One resource registration, as the engine (or the analyzer) sees it."""
 

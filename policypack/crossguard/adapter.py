@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import PolicyResource, policy
@@ -44,26 +44,21 @@ def plain(value: Any) -> Any:
 
 
 class _LazyProps(Mapping[str, Any]):
-    """Props converted on first read: most rules read a few props of a few types.
+    """Props converted on first read: most rules read a few props of a few types."""
 
-    ``source`` is the proxied props, or a function making them (then called once, on the
-    first read of any prop's value: a resource no rule looks into is never deserialised);
-    ``keys``, when given, names the props without making them (a rule asking whether a
-    resource has a prop it lacks converts nothing)."""
+    __slots__ = ("_converted", "_keys", "_proxied")
 
-    def __init__(self, source: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
-                 keys: Callable[[], frozenset[str]] | None = None) -> None:
-        self._source = source
-        self._proxied: Mapping[str, Any] | None = source if isinstance(source, Mapping) else None
+    def __init__(self, proxied: Mapping[str, Any] | None) -> None:
+        self._proxied = proxied
         self._converted: dict[str, Any] = {}
         self._keys: frozenset[str] | None = None
-        self._key_source = keys
 
     def _props(self) -> Mapping[str, Any]:
-        if self._proxied is None:
-            assert callable(self._source)
-            self._proxied = self._source()
+        assert self._proxied is not None
         return self._proxied
+
+    def _names(self) -> frozenset[str]:
+        return frozenset(self._props())
 
     def __getitem__(self, key: str) -> Any:
         if key not in self._converted:
@@ -77,7 +72,7 @@ class _LazyProps(Mapping[str, Any]):
         # Mapping's own test reads (and converts) the value, and raises and catches a
         # KeyError for every absent prop: rules ask about absent props all the time.
         if self._keys is None:
-            self._keys = self._key_source() if self._key_source is not None else frozenset(self._props())
+            self._keys = self._names()
         return key in self._keys
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -90,6 +85,27 @@ class _LazyProps(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._props())
+
+
+class _RequestProps(_LazyProps):
+    """A request resource's props, deserialised by the servicer's own functions on the
+    first read of a value (a resource no rule looks into never is); the names need no
+    conversion (``MessageToDict`` and ``deserialize_properties`` keep the Struct's keys)."""
+
+    __slots__ = ("_struct",)
+
+    def __init__(self, struct: Any) -> None:
+        super().__init__(None)
+        self._struct = struct
+
+    def _props(self) -> Mapping[str, Any]:
+        if self._proxied is None:
+            self._proxied = _servicer.unknown_checking_proxy(
+                _servicer.deserialize_properties(_servicer.json_format.MessageToDict(self._struct)))
+        return self._proxied
+
+    def _names(self) -> frozenset[str]:
+        return frozenset(self._struct.fields)
 
 
 def to_resource(policy_resource: PolicyResource) -> Resource:
@@ -133,12 +149,6 @@ def request_graph(request: Any) -> ResourceGraph:
 
 
 def _from_message(message: Any, urns: set[str]) -> Resource:
-    properties = message.properties
-
-    def proxied() -> Mapping[str, Any]:
-        return _servicer.unknown_checking_proxy(
-            _servicer.deserialize_properties(_servicer.json_format.MessageToDict(properties)))
-
     options = message.options
     dependencies = message.dependencies
     by_prop = message.propertyDependencies
@@ -146,9 +156,7 @@ def _from_message(message: Any, urns: set[str]) -> Resource:
         urn=message.urn,
         type=message.type,
         name=message.name,
-        # MessageToDict and deserialize_properties keep the Struct's keys, so the keys
-        # need no conversion.
-        props=_LazyProps(proxied, lambda: frozenset(properties.fields)),
+        props=_RequestProps(message.properties),
         parent=(message.parent if message.parent in urns else options.parent) or None,
         dependencies=tuple(urn for urn in dependencies if urn in urns) if dependencies else (),
         property_dependencies={
