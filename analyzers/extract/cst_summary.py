@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
 from analyzers.extract.cst_statements import StatementWalker
+from analyzers.extract.inert import effectful_invocations
 from analyzers.extract.limits import MAX_NESTING, TooDeep
 from analyzers.extract.positions import AstSpans, cst_spans
 from analyzers.extract.summary import CallSite, ClassInfo, FileSummary, ParseProblem, Span
@@ -40,7 +43,7 @@ def summarize_pulumi_file(path: str, text: str, spans: AstSpans) -> FileSummary:
             type_tokens=tuple(walker.type_tokens.get(qualname, ())),
             fields=tuple(builder.fields),
         )
-    return FileSummary(
+    summary = FileSummary(
         path=path,
         bindings=tuple(walker.bindings),
         binding_owners=tuple(walker.binding_owners),
@@ -53,6 +56,10 @@ def summarize_pulumi_file(path: str, text: str, spans: AstSpans) -> FileSummary:
         invocations=tuple(walker.invocations),
         pulumi=True,
     )
+    # Only the invocations that may run project code are kept: phase 2 runs no other for
+    # its effects, and judging them here (once per file, cached with the summary) spares
+    # every later run the judging and the decoding.
+    return replace(summary, invocations=effectful_invocations(summary))
 
 
 def _spans(module: cst.Module, walker: StatementWalker, spans: AstSpans) -> tuple[list[Span], list[Span]]:

@@ -18,7 +18,6 @@ from analyzers.extract import ir, naming, options
 from analyzers.extract.components import ComponentIndex
 from analyzers.extract.contexts import Context
 from analyzers.extract.evaluate import Evaluator
-from analyzers.extract.inert import ModuleCalls
 from analyzers.extract.sites import LOCAL_COMPONENT, SiteInstance, class_node_key
 from analyzers.extract.summary import CallSite, FileSummary, Span
 from analyzers.extract.values import (
@@ -117,10 +116,8 @@ class _Builder:
         for path, module in self.ev.modules.items():
             for index, site in enumerate(module.calls):
                 self._sites_by_owner.setdefault((path, site.owner), []).append(index)
-            calls = ModuleCalls(module)
-            for owner, call in module.invocations:
-                if calls.runs_for_effects(call):
-                    self._invocations_by_owner.setdefault((path, owner), []).append(call)
+            for owner, call in module.invocations:  # phase 1 kept those that may run project code
+                self._invocations_by_owner.setdefault((path, owner), []).append(call)
             for loop in module.loops.values():
                 self._loops_by_owner.setdefault((path, loop.owner), []).append(loop.qualname)
 

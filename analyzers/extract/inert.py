@@ -11,7 +11,8 @@ for its effects. Its value is still computed wherever the program reads it
 
 Helper code is full of such calls (most of the invocations of a large
 project's generic runs), and each would otherwise cost the evaluation of its
-branch conditions as well.
+branch conditions as well. Phase 1 drops them from the summary
+(:func:`effectful_invocations`): the judgement depends on the file alone.
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ _READ_ONLY = frozenset({
 })
 _BUILTIN_NAMES = frozenset(dir(builtins))
 _MAX_DEPTH = 32  # deeper argument expressions are simply run, as before
+
+
+def effectful_invocations(module: FileSummary) -> tuple[tuple[str, ir.Call], ...]:
+    """The invocations of ``module`` that may run project code, in order."""
+    calls = ModuleCalls(module)
+    return tuple((owner, call) for owner, call in module.invocations if calls.runs_for_effects(call))
 
 
 class ModuleCalls:

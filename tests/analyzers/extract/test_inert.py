@@ -17,7 +17,9 @@ TOPICS = "aws:sns/topic:Topic"
 
 def _invocations(code: str) -> dict[str, bool]:
     """Each invocation's function name (dotted) → whether it runs for its effects."""
-    summary = summarize_file("__main__.py", textwrap.dedent(code).encode())
+    with pytest.MonkeyPatch.context() as keep_all:  # phase 1 keeps only those that run
+        keep_all.setattr(inert.ModuleCalls, "runs_for_effects", lambda self, call: True)
+        summary = summarize_file("__main__.py", textwrap.dedent(code).encode())
     calls = inert.ModuleCalls(summary)
     found: dict[str, bool] = {}
     for _, call in summary.invocations:
@@ -123,3 +125,18 @@ def test_the_graph_is_the_one_running_every_invocation_builds(label: str, code: 
     skipping = _graph_signature(files)
     monkeypatch.setattr(inert.ModuleCalls, "runs_for_effects", lambda self, call: True)
     assert _graph_signature(files) == skipping
+
+
+def test_phase_1_keeps_only_the_invocations_that_may_run_project_code() -> None:
+    code = """
+import pulumi_aws as aws
+def make(name):
+    return aws.sns.Topic(name)
+items = [1, 2]
+for position, item in enumerate(items):
+    if isinstance(item, int) and len(items) > position:
+        make(f"t{item}")
+"""
+    kept = summarize_file("__main__.py", code.encode()).invocations
+    assert [_spelled(call) for _, call in kept] == ["FunctionRef"]  # make(...), tied to its definition
+    assert sorted(r.name for r in graph_of(code) if r.type == TOPICS) == ["t1", "t2"]
