@@ -186,3 +186,37 @@ def test_an_edit_phase_1_does_not_see_reuses_the_project_result(project: Path, t
     assert (seen.parsed, analysed) == (1, [1])
     scratch = runner.run(RunOptions(paths=[project], use_cache=False, jobs=1), cwd=tmp_path)
     assert _findings(seen) == _findings(scratch) != _findings(first)
+
+
+def test_a_run_exempts_what_it_decodes_from_the_collector_only_while_it_runs(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decoded summaries are kept out of the cyclic collector's scans (gc.freeze) during the
+    run; the caller's process gets them back, and a caller's own frozen objects are left be."""
+    import gc
+
+    cache = tmp_path / "cache"
+
+    def cached() -> runner.RunResult:
+        return runner.run(RunOptions(paths=[project], cache_dir=cache, jobs=1), cwd=tmp_path)
+
+    cached()  # fills the cache
+    _edit(project, "app/database.py", "family=FAMILY", 'family="postgres14"')
+    frozen: list[int] = []
+    freeze = gc.freeze
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1) or freeze())
+    assert gc.get_freeze_count() == 0
+    cached()  # decodes the files it did not parse
+    assert frozen and gc.get_freeze_count() == 0
+
+    frozen.clear()
+    _edit(project, "app/database.py", 'family="postgres14"', 'family="postgres15"')
+    keep = [object()]  # the caller's own frozen objects
+    gc.freeze()
+    try:
+        count = gc.get_freeze_count()
+        frozen.clear()
+        cached()
+        assert frozen == [] and gc.get_freeze_count() <= count  # (frozen objects that die leave it)
+    finally:
+        gc.unfreeze()
+    assert keep
