@@ -83,6 +83,12 @@ class ArgumentIssue:
 
 
 def call_sites(context: SourceContext) -> Iterator[CallSite]:
+    """Every constructor call of a provider class with keywords, in source order: grouped
+    once per project graph and shared by the SG4xx checks."""
+    return iter(context.project.graph.derived(call_sites, lambda _: list(_grouped(context))))
+
+
+def _grouped(context: SourceContext) -> Iterator[CallSite]:
     grouped: dict[tuple[str, int, int], list[Node]] = {}
     for node in context.project.nodes.values():
         if node.arguments is None or node.site is None:
