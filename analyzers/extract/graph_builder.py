@@ -5,7 +5,8 @@ loop it reaches runs in its own context (see ``contexts``), so each
 constructor call becomes one node per run: ``make_api("admin")`` creates
 the ``admin`` RestApi, ``Database("db", ...)`` a component node with its
 children. Functions and classes nothing calls are analysed once with
-unknown parameters. A synthetic ``pulumi:pulumi:Stack`` node is the parent
+unknown parameters (not a function whose run could create nothing: it would
+only use up contexts). A synthetic ``pulumi:pulumi:Stack`` node is the parent
 of what the program creates at its root, as the engine does.
 """
 
@@ -164,10 +165,22 @@ class _Builder:
                     continue
                 if info.class_name is not None and (path, info.class_name) in instantiated:
                     continue  # a method the program never calls on its instances
+                if info.class_name is None and not self._has_work(path, qualname):
+                    # Its run would create nothing, only contexts (most helpers of a large
+                    # project): they would take room under MAX_CONTEXTS from runs that do.
+                    continue
                 before = len(self.ev.contexts)
                 self.ev.generic_context(module, qualname)
                 created = created or len(self.ev.contexts) > before
         return created
+
+    def _has_work(self, path: str, owner: str) -> bool:
+        """Whether a run of ``owner`` may create a node or run project code: it (or a loop
+        in it) holds a constructor call or an invocation phase 1 kept. A loop's iterable
+        is part of its owner's flow, so a call there is the owner's."""
+        key = (path, owner)
+        return bool(self._sites_by_owner.get(key) or self._invocations_by_owner.get(key)) or any(
+            self._has_work(path, loop) for loop in self._loops_by_owner.get(key, ()))
 
     # --- one node ---------------------------------------------------------------------
 
