@@ -114,11 +114,13 @@ class _Builder:
         self._sites_by_owner: dict[tuple[str, str], list[int]] = {}
         self._invocations_by_owner: dict[tuple[str, str], list[ir.Call]] = {}
         self._loops_by_owner: dict[tuple[str, str], list[str]] = {}
+        self._invoked_names: set[str] = set()  # the last part of every name an invocation calls
         for path, module in self.ev.modules.items():
             for index, site in enumerate(module.calls):
                 self._sites_by_owner.setdefault((path, site.owner), []).append(index)
             for owner, call in module.invocations:  # phase 1 kept those that may run project code
                 self._invocations_by_owner.setdefault((path, owner), []).append(call)
+                self._invoked_names.add(_called_name(call.func))
             for loop in module.loops.values():
                 self._loops_by_owner.setdefault((path, loop.owner), []).append(loop.qualname)
 
@@ -154,11 +156,15 @@ class _Builder:
                 self._evaluate(instance)
 
     def _generic_pass(self) -> bool:
-        """Analyse functions and classes nothing called, once each, with unknown parameters."""
+        """Analyse functions and classes nothing called, once each, with unknown parameters.
+
+        A function some invocation may call waits for a later round: the generic run of
+        its caller may run it with real arguments, and then it needs no run of its own
+        (it would add a node with an unknown name beside the real one)."""
         instantiated: set[ClassKey] = set()
         for class_key in self.ev.instance_classes.values():
             instantiated.update(self.components.mro(class_key))
-        created = False
+        waiting: list[tuple[FileSummary, str]] = []
         for path, module in sorted(self.ev.modules.items()):
             for qualname, info in module.functions.items():
                 if ((path, qualname) in self.ev.runs and (path, qualname) not in self.ev.refused) or info.owner:
@@ -169,10 +175,18 @@ class _Builder:
                     # Its run would create nothing, only contexts (most helpers of a large
                     # project): they would take room under MAX_CONTEXTS from runs that do.
                     continue
+                waiting.append((module, qualname))
+        uncalled = [(module, qualname) for module, qualname in waiting
+                    if qualname.rsplit(".", 1)[-1] not in self._invoked_names]
+        for group in (uncalled, waiting):
+            created = False
+            for module, qualname in group:
                 before = len(self.ev.contexts)
                 self.ev.generic_context(module, qualname)
                 created = created or len(self.ev.contexts) > before
-        return created
+            if created:
+                return True
+        return False
 
     def _has_work(self, path: str, owner: str) -> bool:
         """Whether a run of ``owner`` may create a node or run project code: it (or a loop
@@ -425,6 +439,16 @@ class _Builder:
                 return None
             current = parent_node.parent
         return None
+
+
+def _called_name(func: ir.Expr) -> str:
+    """The name an invocation calls by (``make`` for ``make(...)``, ``helpers.make(...)``,
+    ``self.make(...)``); "" when it calls something else (a call's result, a subscript)."""
+    if isinstance(func, ir.FunctionRef | ir.ClassRef):
+        return func.qualname.rsplit(".", 1)[-1]
+    if isinstance(func, ir.Global | ir.Attr | ir.ImportFrom):
+        return func.name
+    return ""
 
 
 def _engine_value(value: object, depth: int = 0) -> object:

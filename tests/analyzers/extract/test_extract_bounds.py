@@ -90,27 +90,3 @@ aws.s3.BucketPolicy("policy", bucket=target, policy="{{}}")
     [policy] = graph.of_type("aws:s3/bucketPolicy:BucketPolicy")
     assert policy.props["bucket"] is UNKNOWN
     assert len(policy.property_dependencies.get("bucket", ())) == 3  # every bucket it may be
-
-
-def test_helpers_that_create_nothing_leave_the_context_budget_to_code_that_does(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Functions nothing calls run once with unknown parameters; one that creates nothing
-    and runs no project code (a helper that sums numbers) gets no run at all, so a large
-    project's helpers do not use up MAX_CONTEXTS before a function that creates resources
-    gets to run the calls it makes."""
-    from analyzers.extract import graph_builder, runs
-
-    monkeypatch.setattr(runs, "MAX_CONTEXTS", 40)
-    helpers = "".join(
-        f"def helper_{index}(items):\n    total = 0\n    for item in enumerate(items):\n        total += 1\n"
-        f"    return total\n\n" for index in range(30))
-    files = {
-        "a_helpers.py": "import pulumi\n\n" + helpers,
-        "b_storage.py": (
-            "import pulumi_aws as aws\n\n"
-            "def bucket(name):\n    return aws.s3.Bucket(name)\n\n"
-            "def logs():\n    bucket('logs')\n"),
-    }
-    project = graph_builder.build([summarize_file(path, text.encode()) for path, text in files.items()], "p")
-    names = sorted(r.name for r in project.graph.of_type("aws:s3/bucket:Bucket"))
-    assert "logs" in names  # ``logs()`` ran ``bucket('logs')``: not refused for want of room
