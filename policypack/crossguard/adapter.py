@@ -43,6 +43,12 @@ def plain(value: Any) -> Any:
     return value  # assets and archives: opaque to every rule
 
 
+class ConversionError(Exception):
+    """pulumi-policy's own functions could not deserialise a resource's props (a malformed
+    secret, say). Raised out of the analysis, as the servicer's conversion of the whole
+    stack would have failed it: a rule must not swallow it and hide its findings."""
+
+
 class _LazyProps(Mapping[str, Any]):
     """Props converted on first read: most rules read a few props of a few types."""
 
@@ -100,8 +106,11 @@ class _RequestProps(_LazyProps):
 
     def _props(self) -> Mapping[str, Any]:
         if self._proxied is None:
-            self._proxied = _servicer.unknown_checking_proxy(
-                _servicer.deserialize_properties(_servicer.json_format.MessageToDict(self._struct)))
+            try:
+                self._proxied = _servicer.unknown_checking_proxy(
+                    _servicer.deserialize_properties(_servicer.json_format.MessageToDict(self._struct)))
+            except Exception as error:
+                raise ConversionError(f"cannot deserialise the props: {type(error).__name__}: {error}") from error
         return self._proxied
 
     def _names(self) -> frozenset[str]:

@@ -16,6 +16,7 @@ from pulumi_policy import (
 )
 
 from policypack.crossguard import graph_cache, results
+from policypack.crossguard.adapter import ConversionError
 from policypack.rules import runtime_rules
 from policypack.rules.base import Rule, Severity
 
@@ -45,6 +46,8 @@ def _validator(rule: Rule) -> StackValidation:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         try:
             violations = rule.run(graph_cache.graph_for(args.resources), args.get_config())
+        except ConversionError:
+            raise  # the stack itself is malformed: the analysis fails, as pulumi-policy's would
         except Exception as error:  # a rule bug must not break the user's deployment
             if os.environ.get("STACKGUARD_STRICT"):
                 raise

@@ -140,3 +140,18 @@ def test_a_pack_with_another_stack_policy_hands_it_every_resource() -> None:
     response = servicer.AnalyzeStack(family_mismatch_stack("17.5"), None)
     assert seen == ["proj-dev", "params", "db"]
     assert any(d.policyName == "rds-parameter-group-family-mismatch" for d in response.diagnostics)
+
+
+def test_props_pulumi_policy_cannot_deserialise_fail_the_analysis_as_before(monkeypatch) -> None:
+    """Converting only what rules read must not turn a malformed stack (a secret without
+    its value) into a rule's quiet "not applicable": the analysis fails, as pulumi-policy's
+    conversion of the whole stack fails it."""
+    from pulumi_policy.deserialize import SPECIAL_SECRET_SIG
+
+    monkeypatch.delenv("STACKGUARD_STRICT")
+    group = resource(tokens.RDS_PARAMETER_GROUP, "params",
+                     {"family": {"4dabf18193072939515e22adb298388d": SPECIAL_SECRET_SIG}})
+    db = resource(tokens.RDS_INSTANCE, "db", {"engine": "postgres", "engineVersion": "17.5"},
+                  prop_deps={"parameterGroupName": (group.urn,)})
+    with pytest.raises(Exception, match="secret"):
+        analyze_stack(stack_request(group, db))
