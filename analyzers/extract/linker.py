@@ -41,6 +41,8 @@ class ModuleIndex:
         # (the one holding its ``__main__.py``) and the analysis root (the project directory).
         self.program_directories = {posixpath.dirname(path) for path in self.files
                                     if posixpath.basename(path) == "__main__.py"} | {""}
+        # The files never change once indexed: each import is resolved once per importer.
+        self._resolved: dict[tuple[str, str, int], str | None] = {}
 
     def _at(self, base: str, dotted: str) -> str | None:
         relative = dotted.replace(".", "/")
@@ -106,4 +108,7 @@ class ModuleIndex:
         return self._at(directory, name)
 
     def resolve(self, importer: str, dotted: str, level: int) -> str | None:
-        return self.relative(importer, dotted, level) if level else self.absolute(importer, dotted)
+        key = (importer, dotted, level)
+        if key not in self._resolved:
+            self._resolved[key] = self.relative(importer, dotted, level) if level else self.absolute(importer, dotted)
+        return self._resolved[key]
