@@ -56,7 +56,7 @@ class _LazyProps(Mapping[str, Any]):
 
     def __init__(self, proxied: Mapping[str, Any] | None) -> None:
         self._proxied = proxied
-        self._converted: dict[str, Any] = {}
+        self._converted: dict[str, Any] | None = None  # made on the first read (most are never read)
         self._keys: frozenset[str] | None = None
 
     def _props(self) -> Mapping[str, Any]:
@@ -67,12 +67,15 @@ class _LazyProps(Mapping[str, Any]):
         return frozenset(self._props())
 
     def __getitem__(self, key: str) -> Any:
-        if key not in self._converted:
+        converted = self._converted
+        if converted is None:
+            converted = self._converted = {}
+        if key not in converted:
             try:
-                self._converted[key] = plain(self._props()[key])
+                converted[key] = plain(self._props()[key])
             except UnknownValueError:
-                self._converted[key] = UNKNOWN
-        return self._converted[key]
+                converted[key] = UNKNOWN
+        return converted[key]
 
     def __contains__(self, key: object) -> bool:
         # Mapping's own test reads (and converts) the value, and raises and catches a

@@ -19,9 +19,9 @@ def test_the_api_gateway_rules_share_one_api_index(monkeypatch) -> None:
     built = []
     original = ApiIndex.__init__
 
-    def counting(self, g):
+    def counting(self, g, **options):
         built.append(g)
-        original(self, g)
+        original(self, g, **options)
 
     monkeypatch.setattr(ApiIndex, "__init__", counting)
     stack = graph(res(tokens.REST_API, "api"), res(tokens.REST_DEPLOYMENT, "d"))
@@ -29,3 +29,24 @@ def test_the_api_gateway_rules_share_one_api_index(monkeypatch) -> None:
     for rule in readers:
         list(rule.run(stack, {}))
     assert len(readers) == 4 and built == [stack]
+
+
+def test_a_graph_and_its_shared_index_are_freed_without_the_cyclic_collector() -> None:
+    """The graph keeps its API index and the index reads the graph: were both references
+    strong, every analysis would leave its whole stack as cyclic garbage."""
+    import gc
+    import weakref
+
+    stack = graph(res(tokens.REST_API, "api"), res(tokens.REST_DEPLOYMENT, "d"))
+    for rule in runtime_rules():
+        if rule.code in {"SG301", "SG302", "SG303", "SG304"}:
+            list(rule.run(stack, {}))
+    gone = weakref.ref(stack)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del stack
+        assert gone() is None
+    finally:
+        if was_enabled:
+            gc.enable()
