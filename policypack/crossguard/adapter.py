@@ -97,9 +97,10 @@ class _LazyProps(Mapping[str, Any]):
 
 
 class _RequestProps(_LazyProps):
-    """A request resource's props, deserialised by the servicer's own functions on the
-    first read of a value (a resource no rule looks into never is); the names need no
-    conversion (``MessageToDict`` and ``deserialize_properties`` keep the Struct's keys)."""
+    """A request resource's props, each deserialised by the servicer's own functions when a
+    rule first reads it (``MessageToDict``, ``deserialize_properties`` and the unknown-checking
+    proxy treat every prop on its own, so one prop converted alone is what the servicer's
+    conversion of the whole resource holds for it); the names need no conversion."""
 
     __slots__ = ("_struct",)
 
@@ -107,17 +108,31 @@ class _RequestProps(_LazyProps):
         super().__init__(None)
         self._struct = struct
 
-    def _props(self) -> Mapping[str, Any]:
-        if self._proxied is None:
+    def __getitem__(self, key: str) -> Any:
+        converted = self._converted
+        if converted is None:
+            converted = self._converted = {}
+        if key not in converted:
+            value = self._struct.fields[key]  # KeyError for an absent prop, as a mapping's
             try:
-                self._proxied = _servicer.unknown_checking_proxy(
-                    _servicer.deserialize_properties(_servicer.json_format.MessageToDict(self._struct)))
+                proxied = _servicer.unknown_checking_proxy(
+                    _servicer.deserialize_properties({key: _servicer.json_format.MessageToDict(value)}))
             except Exception as error:
-                raise ConversionError(f"cannot deserialise the props: {type(error).__name__}: {error}") from error
-        return self._proxied
+                raise ConversionError(f"cannot deserialise {key!r}: {type(error).__name__}: {error}") from error
+            try:
+                converted[key] = plain(proxied[key])
+            except UnknownValueError:
+                converted[key] = UNKNOWN
+        return converted[key]
 
     def _names(self) -> frozenset[str]:
         return frozenset(self._struct.fields)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._struct.fields)
+
+    def __len__(self) -> int:
+        return len(self._struct.fields)
 
 
 def to_resource(policy_resource: PolicyResource) -> Resource:
@@ -150,10 +165,10 @@ def request_graph(request: Any) -> ResourceGraph:
 
     Relations are linked as the servicer links them: a parent, dependency or property
     dependency that is not in the stack is dropped (a missing parent falls back to the
-    options' parent). Props are converted by the servicer's own functions, per resource,
-    when a rule first reads one: on a large stack most resources are never looked into,
-    and converting them all (``MessageToDict`` on every resource's props) was most of
-    the pack's time and memory.
+    options' parent). Each prop is converted by the servicer's own functions when a rule
+    first reads it: on a large stack most resources are never looked into and rules read
+    a few props of the others, and converting them all (``MessageToDict`` on every
+    resource's props) was most of the pack's time and memory.
     """
     messages = request.resources
     urns = {message.urn for message in messages}

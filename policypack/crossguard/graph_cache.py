@@ -12,8 +12,8 @@ pulumi-policy a view of the request whose ``resources`` are empty, so its
 policy loop converts nothing (a pack that mixes in other stack policies gets
 the request untouched: they read ``args.resources``). The first of our policies builds
 the ``ResourceGraph`` straight from the request (``adapter.request_graph``:
-relations linked as the servicer links them, each resource's props converted
-by the servicer's own functions when a rule first reads them) and the policies
+relations linked as the servicer links them, each prop converted by the
+servicer's own functions when a rule first reads it) and the policies
 after it use that graph. Each policy still runs through pulumi-policy with its
 own config, enforcement level and violation reporting; a policy that fails
 before the graph exists leaves the next one to build it. Outside a marked
