@@ -72,10 +72,14 @@ class _LazyProps(Mapping[str, Any]):
             converted = self._converted = {}
         if key not in converted:
             try:
-                converted[key] = plain(self._props()[key])
+                converted[key] = plain(self._proxied_value(key))
             except UnknownValueError:
                 converted[key] = UNKNOWN
         return converted[key]
+
+    def _proxied_value(self, key: str) -> Any:
+        """The prop as pulumi-policy hands it to a policy (KeyError when absent)."""
+        return self._props()[key]
 
     def __contains__(self, key: object) -> bool:
         # Mapping's own test reads (and converts) the value, and raises and catches a
@@ -108,22 +112,14 @@ class _RequestProps(_LazyProps):
         super().__init__(None)
         self._struct = struct
 
-    def __getitem__(self, key: str) -> Any:
-        converted = self._converted
-        if converted is None:
-            converted = self._converted = {}
-        if key not in converted:
-            value = self._struct.fields[key]  # KeyError for an absent prop, as a mapping's
-            try:
-                proxied = _servicer.unknown_checking_proxy(
-                    _servicer.deserialize_properties({key: _servicer.json_format.MessageToDict(value)}))
-            except Exception as error:
-                raise ConversionError(f"cannot deserialise {key!r}: {type(error).__name__}: {error}") from error
-            try:
-                converted[key] = plain(proxied[key])
-            except UnknownValueError:
-                converted[key] = UNKNOWN
-        return converted[key]
+    def _proxied_value(self, key: str) -> Any:
+        value = self._struct.fields[key]  # KeyError for an absent prop, as a mapping's
+        try:
+            proxied = _servicer.unknown_checking_proxy(
+                _servicer.deserialize_properties({key: _servicer.json_format.MessageToDict(value)}))
+        except Exception as error:
+            raise ConversionError(f"cannot deserialise {key!r}: {type(error).__name__}: {error}") from error
+        return proxied[key]  # an unknown raises UnknownValueError here, as the servicer's proxy does
 
     def _names(self) -> frozenset[str]:
         return frozenset(self._struct.fields)
