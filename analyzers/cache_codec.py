@@ -14,6 +14,12 @@ int, a complex, a string with lone surrogates, ``...``). Maps keep string
 keys. A node the summary holds more than once is written once and referred to
 by number afterwards, as pickle's memo does, so shared subtrees stay shared.
 
+A function's bindings are written as one opaque unit (``[_LAZY, count, bytes]``,
+the bytes an entry of this same format) when nothing in them but plain leaves is
+also reachable from outside the function: phase 2 then decodes the unit only if
+it reads one of them (``analyzers.lazy_bindings``), and a unit decoded on its
+own holds no copy of a node the evaluator tells apart by identity (a call).
+
 Decoding runs in msgpack's C unpacker: ``list_hook`` turns each array into
 its value as soon as it is complete (children first), so no Python-level walk
 over the tree is needed; that keeps a cached run close to pickle's speed.
@@ -23,12 +29,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import msgpack
 
 from analyzers.extract import ir, summary
 from analyzers.findings import Finding
+from analyzers.lazy_bindings import LazyBindings, Unit
 from policypack.rules.base import Severity
 
 # Every type an entry may hold, in a fixed order: the order is the format, so
@@ -54,6 +62,11 @@ _ODD_STR = _TUPLE + 4  # lone surrogates (from "\ud800" escapes): not valid UTF-
 _ELLIPSIS = _TUPLE + 5
 _SHARED = _TUPLE + 6  # [_SHARED, value]: remember the value for later _REFs
 _REF = _TUPLE + 7  # [_REF, n]: the n-th shared value, counted in the order they complete
+_BINDINGS = _TUPLE + 8  # [_BINDINGS, part, ...]: FileSummary.bindings, each part a binding or a _LAZY unit
+_LAZY = _TUPLE + 9  # [_LAZY, count, bytes]: ``count`` bindings, encoded on their own
+_OUTER = _TUPLE + 10  # in a unit, [_OUTER, n]: the n-th shared value of the summary around it
+# A function with fewer bindings is written inline: a unit costs an object and a call to read.
+MIN_UNIT = 4
 _INT_RANGE = (-(2**63), 2**64 - 1)
 _SEVERITY = {severity.value: severity for severity in Severity}
 
@@ -98,7 +111,7 @@ def dumps(value: summary.FileSummary) -> bytes:
     _count_nodes(value, counts)
     shared = {key for key, count in counts.items() if count > 1}
     try:
-        return msgpack.packb(_Encoder(shared).encode(value), use_bin_type=True)
+        return msgpack.packb(_Encoder(shared, lazy_units(value)).summary(value), use_bin_type=True)
     except (TypeError, ValueError, OverflowError, RecursionError) as error:
         raise EncodeError(f"cannot encode this summary ({type(error).__name__})") from None
 
@@ -174,10 +187,82 @@ def _count_nodes(value: Any, counts: dict[int, int]) -> None:
             stack.extend(item.values())
 
 
+def lazy_units(value: summary.FileSummary) -> list[tuple[int, int]]:
+    """The ranges of ``value.bindings`` to write as units: a function's bindings (its loops'
+    included; at least ``MIN_UNIT``). A node a unit shares with the rest of the summary is
+    written outside and referred to from the unit, so decoding a unit later yields the
+    very objects an eager decode would (the evaluator keys some memos by a node's
+    identity: a call decoded twice would run twice); a node two units share has no such
+    home, so those units are written inline."""
+    owners, count = value.binding_owners, len(value.bindings)
+    candidates: list[tuple[int, int]] = []
+    start = 0
+    while start < count:
+        function = _function_of(owners[start]) if start < len(owners) else ""
+        end = start + 1
+        while end < min(count, len(owners)) and _function_of(owners[end]) == function:
+            end += 1
+        if function and end - start >= MIN_UNIT:
+            candidates.append((start, end))
+        start = end
+    reached: dict[int, int] = {}  # id of a node that is not a plain leaf → the first unit reaching it
+    mixed: set[int] = set()  # units that reach a node another unit reaches
+    for unit, (first, end) in enumerate(candidates):
+        stack: list[Any] = [value.bindings[position] for position in range(first, end)]
+        while stack:
+            item = stack.pop()
+            kind = type(item)
+            if kind in _TAG:
+                children = [getattr(item, name) for name in _FIELDS[_TAG[kind]]]
+                if not any(type(child) in _TAG or isinstance(child, tuple | list | frozenset | Mapping)
+                           for child in children):
+                    continue  # a plain leaf (a name, a literal): equal copies are the same to phase 2
+                first_unit = reached.get(id(item))
+                if first_unit is None:
+                    reached[id(item)] = unit
+                    stack.extend(children)
+                elif first_unit != unit:
+                    mixed.update((first_unit, unit))
+            elif kind in (tuple, list, frozenset):
+                stack.extend(item)
+            elif isinstance(item, Mapping):
+                stack.extend(item.values())
+    return [span for unit, span in enumerate(candidates) if unit not in mixed]
+
+
+def _function_of(owner: str) -> str:
+    """The function a binding's owner is in: a loop's bindings go with their function's."""
+    return owner.split(".<for", 1)[0]
+
+
 class _Encoder:
-    def __init__(self, shared: set[int]) -> None:
+    def __init__(self, shared: set[int], units: list[tuple[int, int]] | None = None,
+                 outer: dict[int, int] | None = None) -> None:
         self._shared = shared
         self._written: dict[int, int] = {}
+        self._units = units or []
+        self._outer = outer or {}  # for a unit: the shared nodes the summary around it wrote
+        self._deferred: list[tuple[list[Any], tuple[Any, ...]]] = []
+
+    def summary(self, value: summary.FileSummary) -> Any:
+        """The summary's tree; each unit is encoded once the rest is, referring to the
+        nodes it shares with the rest by their numbers there."""
+        tree = self.encode(value)
+        for part, bindings in self._deferred:
+            part[2] = msgpack.packb(_Encoder(self._shared, outer=self._written).encode(bindings), use_bin_type=True)
+        return tree
+
+    def _bindings(self, bindings: Any) -> Any:
+        parts: list[Any] = [_BINDINGS]
+        position = 0
+        for start, end in self._units:
+            parts.extend(self.encode(item) for item in bindings[position:start])
+            part: list[Any] = [_LAZY, end - start, b""]
+            self._deferred.append((part, tuple(bindings[start:end])))
+            parts.append(part)
+            position = end
+        parts.extend(self.encode(item) for item in bindings[position:])
+        return parts
 
     def encode(self, value: Any) -> Any:
         kind = type(value)
@@ -186,7 +271,10 @@ class _Encoder:
             key = id(value)
             if key in self._written:
                 return [_REF, self._written[key]]
-            node = [tag, *(self.encode(getattr(value, name)) for name in _FIELDS[tag])]
+            if key in self._outer:
+                return [_OUTER, self._outer[key]]
+            node = [tag, *(self._bindings(getattr(value, name)) if name == "bindings" and kind is summary.FileSummary
+                           else self.encode(getattr(value, name)) for name in _FIELDS[tag])]
             if key in self._shared:
                 # Numbered when complete, as the decoder's hook sees it: children first.
                 self._written[key] = len(self._written)
@@ -224,8 +312,9 @@ def _is_utf8(text: str) -> bool:
 class _Decoder:
     """``list_hook`` for the unpacker: every array, once its items are decoded."""
 
-    def __init__(self) -> None:
+    def __init__(self, outer: list[Any] | None = None) -> None:
         self._shared: list[Any] = []
+        self._outer = outer if outer is not None else []  # for a unit: the summary's shared values
 
     def hook(self, node: list[Any]) -> Any:
         tag = node[0]
@@ -250,4 +339,23 @@ class _Decoder:
             return node[1].decode("utf-8", "surrogatepass")
         if tag == _ELLIPSIS:
             return ...
+        if tag == _LAZY:
+            if len(node) != 3 or type(node[1]) is not int or node[1] < 1 or type(node[2]) is not bytes:
+                raise DecodeError("a malformed unit")
+            return Unit(node[1], node[2])
+        if tag == _BINDINGS:
+            parts = node[1:]
+            if not any(type(part) is Unit for part in parts):
+                return tuple(parts)
+            # The summary's shared values are all known by the time a unit is read.
+            return LazyBindings(parts, partial(_load_unit, self._shared))
+        if tag == _OUTER:
+            if len(node) != 2 or type(node[1]) is not int or not 0 <= node[1] < len(self._outer):
+                raise DecodeError("a reference out of range")
+            return self._outer[node[1]]
         raise DecodeError("unknown tag")
+
+
+def _load_unit(outer: list[Any], data: bytes) -> Any:
+    """The bindings of one unit (``LazyBindings`` checks what it gets)."""
+    return _unpack(data, _Decoder(outer).hook)

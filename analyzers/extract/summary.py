@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from analyzers.extract.ir import Call, Expr
@@ -122,7 +122,7 @@ class FileSummary:
 
     path: str
     problems: tuple[ParseProblem, ...] = ()
-    bindings: tuple[Expr, ...] = ()
+    bindings: Sequence[Expr] = ()  # decoded from the cache: perhaps a lazy_bindings.LazyBindings
     binding_owners: tuple[str, ...] = ()  # per binding: the function/loop it belongs to ("" module)
     globals: Mapping[str, Expr] = field(default_factory=dict)
     star_imports: tuple[Expr, ...] = ()  # ImportModule / ImportFrom of ``from x import *``

@@ -1,0 +1,92 @@
+"""A summary's bindings as a cached run reads them: decoded a function at a time,
+when phase 2 first reads one of them.
+
+Most of what a large project binds lives in helper functions phase 2 never
+runs (nothing calls them, and they create nothing): decoding them on every run
+was most of the cost of reading a cached summary. The codec stores the bindings
+of such a function as one opaque unit (``cache_codec``) and this sequence
+decodes a unit on the first read of any of its indexes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, overload
+
+from analyzers.extract.ir import Expr, Opaque
+
+
+class Unit:
+    """``count`` bindings, still encoded."""
+
+    __slots__ = ("count", "data", "start")
+
+    def __init__(self, count: int, data: bytes) -> None:
+        self.count = count
+        self.data = data
+        self.start = 0  # set when placed in a LazyBindings
+
+
+class LazyBindings(Sequence[Expr]):
+    """Bindings some of which are still encoded ``Unit``s; reads like the tuple it stands for."""
+
+    __slots__ = ("_items", "_load")
+
+    def __init__(self, parts: Sequence[Any], load: Callable[[bytes], Any]) -> None:
+        items: list[Any] = []
+        for part in parts:
+            if type(part) is Unit:
+                part.start = len(items)
+                items.extend([part] * part.count)
+            else:
+                items.append(part)
+        self._items = items
+        self._load = load
+
+    def _decode(self, unit: Unit) -> None:
+        try:
+            found = self._load(unit.data)
+        except ValueError:
+            found = None
+        if not (isinstance(found, tuple) and len(found) == unit.count):
+            # Entries are authenticated, so this is never expected; were it to happen, the
+            # values are unknown (the analyzer says nothing about them), never wrong.
+            found = (Opaque(),) * unit.count
+        self._items[unit.start:unit.start + unit.count] = found
+
+    @overload
+    def __getitem__(self, index: int) -> Expr: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Expr, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Expr | tuple[Expr, ...]:
+        if isinstance(index, slice):
+            return tuple(self[position] for position in range(*index.indices(len(self._items))))
+        item = self._items[index]
+        if type(item) is Unit:
+            self._decode(item)
+            item = self._items[index]
+        return item
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Expr]:
+        for position in range(len(self._items)):
+            yield self[position]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyBindings | tuple):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"LazyBindings({tuple(self)!r})"
+
+    def encoded(self) -> int:
+        """How many bindings are still encoded (for tests)."""
+        return sum(1 for item in self._items if type(item) is Unit)

@@ -1,0 +1,128 @@
+"""The cache's summary format (``analyzers.cache_codec``): what a cached run reads back
+is what phase 1 made, and a function's bindings are decoded only when read."""
+
+from __future__ import annotations
+
+import textwrap
+from functools import partial
+
+import pytest
+
+from analyzers import cache_codec
+from analyzers.extract import ir
+from analyzers.extract.graph_builder import build
+from analyzers.extract.summary import FileSummary, FunctionInfo
+from analyzers.lazy_bindings import LazyBindings, Unit
+from analyzers.project import analyze, dump_summary, load_summary, summarize_file
+from policypack.rules import all_rules
+
+BUCKETS = "aws:s3/bucket:Bucket"
+
+HELPERS = '''
+import pulumi_aws as aws
+
+def unused(items, limit=3):
+    total = 0
+    for position, item in enumerate(items):
+        if position >= limit:
+            break
+        total += item
+    return {"total": total, "name": f"helper-{total}"}
+
+def names(prefix):
+    first = f"{prefix}-a"
+    second = f"{prefix}-b"
+    third = f"{prefix}-c"
+    both = [first, second, third]
+    return both
+
+for name in names("logs"):
+    aws.s3.Bucket(name)
+'''
+
+
+def _round_trip(code: str, path: str = "__main__.py") -> tuple[FileSummary, FileSummary]:
+    made = summarize_file(path, textwrap.dedent(code).encode())
+    return made, load_summary(dump_summary(made))
+
+
+def test_a_function_s_bindings_are_decoded_when_first_read() -> None:
+    made, cached = _round_trip(HELPERS)
+    bindings = cached.bindings
+    assert isinstance(bindings, LazyBindings)
+    units = cache_codec.lazy_units(made)
+    assert {made.binding_owners[start] for start, _ in units} == {"unused", "names"}
+    assert bindings.encoded() == sum(end - start for start, end in units)
+    first_of_names = made.binding_owners.index("names")
+    assert bindings[first_of_names] == made.bindings[first_of_names]
+    still = bindings.encoded()
+    assert 0 < still < len(bindings)  # the unused helper is still encoded
+    assert cached == made  # reading all of them gives what phase 1 made
+
+
+def test_a_node_a_unit_shares_with_the_summary_is_the_same_object_after_decoding() -> None:
+    # The loop's iterable (a project function's call, kept among the invocations) is
+    # also part of the loop variable's binding, inside the unit of ``make``: decoded
+    # twice it would be two calls, and phase 2 would run ``names`` twice.
+    code = HELPERS + '''
+def make():
+    for name in names("data"):
+        aws.s3.Bucket(name)
+    a = 1
+    b = 2
+    c = 3
+make()
+'''
+    made, cached = _round_trip(code)
+    loop = next(info for qualname, info in cached.loops.items() if qualname.startswith("make."))
+    assert isinstance(cached.bindings, LazyBindings)
+    element = next(cached.bindings[index] for index, owner in enumerate(cached.binding_owners)
+                   if owner == loop.qualname and isinstance(cached.bindings[index], ir.Element))
+    assert element.iterable is loop.iterable
+    fresh = build([made], "test").graph
+    again = build([load_summary(dump_summary(made))], "test").graph
+    assert sorted(r.name for r in again if r.type == BUCKETS) == sorted(r.name for r in fresh if r.type == BUCKETS)
+    assert sorted(r.name for r in again if r.type == BUCKETS) == [
+        "data-a", "data-b", "data-c", "logs-a", "logs-b", "logs-c"]
+
+
+def test_units_that_share_a_node_are_written_inline() -> None:
+    shared = ir.Call(ir.Global("make"), (), ())
+    def info(name: str) -> FunctionInfo:
+        return FunctionInfo(name, "", None, (), None, (), None, {}, (), frozenset())
+    summary = FileSummary(
+        "m.py",
+        bindings=(shared, ir.Lit(1), ir.Lit(2), ir.Lit(3), ir.Seq("list", (shared,)), ir.Lit(4), ir.Lit(5), ir.Lit(6)),
+        binding_owners=("f",) * 4 + ("g",) * 4,
+        functions={"f": info("f"), "g": info("g")},
+    )
+    assert cache_codec.lazy_units(summary) == []
+    decoded = load_summary(dump_summary(summary))
+    assert not isinstance(decoded.bindings, LazyBindings)
+    assert decoded.bindings[4].items[0] is decoded.bindings[0]
+    alone = FileSummary("m.py", bindings=summary.bindings[:4] + (ir.Lit(0),) * 4,
+                        binding_owners=summary.binding_owners, functions=summary.functions)
+    assert cache_codec.lazy_units(alone) == [(0, 4), (4, 8)]
+
+
+def test_a_unit_that_does_not_decode_reads_as_unknown_values() -> None:
+    # Entries are authenticated, so this is a defect, never an attack: the values are
+    # unknown (the analyzer says nothing about them), never wrong, and nothing raises.
+    not_msgpack = LazyBindings([ir.Lit(1), Unit(2, b"\xc1")], partial(cache_codec._load_unit, []))
+    assert list(not_msgpack) == [ir.Lit(1), ir.Opaque(), ir.Opaque()]
+    too_few = LazyBindings([Unit(2, b"")], lambda data: (ir.Lit(1),))
+    assert list(too_few) == [ir.Opaque(), ir.Opaque()]
+
+
+def _examples() -> list[tuple[str, str]]:
+    return [(f"{rule.code}-{kind}-{position}", example.code)
+            for rule in all_rules()
+            for kind, examples in (("bad", rule.bad), ("good", rule.good))
+            for position, example in enumerate(examples)]
+
+
+@pytest.mark.parametrize(("label", "code"), _examples(), ids=[label for label, _ in _examples()])
+def test_a_cached_summary_gives_the_findings_of_a_fresh_one(label: str, code: str) -> None:
+    made, cached = _round_trip(code)
+    assert cached == made
+    assert analyze([load_summary(dump_summary(made))], {}) == analyze([made], {})
