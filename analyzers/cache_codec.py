@@ -15,10 +15,11 @@ keys. A node the summary holds more than once is written once and referred to
 by number afterwards, as pickle's memo does, so shared subtrees stay shared.
 
 A function's bindings are written as one opaque unit (``[_LAZY, count, bytes]``,
-the bytes an entry of this same format) when nothing in them but plain leaves is
-also reachable from outside the function: phase 2 then decodes the unit only if
-it reads one of them (``analyzers.lazy_bindings``), and a unit decoded on its
-own holds no copy of a node the evaluator tells apart by identity (a call).
+the bytes an entry of this same format): phase 2 decodes the unit only if it
+reads one of them (``analyzers.lazy_bindings``). A node the unit shares with the
+rest of the summary is written outside it and referred to as ``[_OUTER, n]``,
+so a unit decoded later holds the very objects an eager decode would (the
+evaluator tells calls apart by identity); see ``lazy_units``.
 
 Decoding runs in msgpack's C unpacker: ``list_hook`` turns each array into
 its value as soon as it is complete (children first), so no Python-level walk
@@ -273,8 +274,11 @@ class _Encoder:
                 return [_REF, self._written[key]]
             if key in self._outer:
                 return [_OUTER, self._outer[key]]
-            node = [tag, *(self._bindings(getattr(value, name)) if name == "bindings" and kind is summary.FileSummary
-                           else self.encode(getattr(value, name)) for name in _FIELDS[tag])]
+            if kind is summary.FileSummary:  # its bindings may hold units
+                node = [tag, *(self._bindings(value.bindings) if name == "bindings"
+                               else self.encode(getattr(value, name)) for name in _FIELDS[tag])]
+            else:
+                node = [tag, *(self.encode(getattr(value, name)) for name in _FIELDS[tag])]
             if key in self._shared:
                 # Numbered when complete, as the decoder's hook sees it: children first.
                 self._written[key] = len(self._written)
