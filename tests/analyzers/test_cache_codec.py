@@ -14,9 +14,10 @@ from analyzers.extract.graph_builder import build
 from analyzers.extract.summary import FileSummary, FunctionInfo
 from analyzers.lazy_bindings import LazyBindings, Unit
 from analyzers.project import analyze, dump_summary, load_summary, summarize_file
-from policypack.rules import all_rules
+from tests.support.examples import example_programs
 
 BUCKETS = "aws:s3/bucket:Bucket"
+EXAMPLES = example_programs()
 
 HELPERS = '''
 import pulumi_aws as aws
@@ -114,14 +115,7 @@ def test_a_unit_that_does_not_decode_reads_as_unknown_values() -> None:
     assert list(too_few) == [ir.Opaque(), ir.Opaque()]
 
 
-def _examples() -> list[tuple[str, str]]:
-    return [(f"{rule.code}-{kind}-{position}", example.code)
-            for rule in all_rules()
-            for kind, examples in (("bad", rule.bad), ("good", rule.good))
-            for position, example in enumerate(examples)]
-
-
-@pytest.mark.parametrize(("label", "code"), _examples(), ids=[label for label, _ in _examples()])
+@pytest.mark.parametrize(("label", "code"), EXAMPLES, ids=[label for label, _ in EXAMPLES])
 def test_a_cached_summary_gives_the_findings_of_a_fresh_one(label: str, code: str) -> None:
     made, cached = _round_trip(code)
     assert cached == made

@@ -10,6 +10,7 @@ on disk — whose examples are built as trees (tests/analyzers/test_discovery_ex
 
 from __future__ import annotations
 
+from policypack.rules import all_rules
 from policypack.rules.base import Rule
 
 # Checks ``runner.run`` makes while it walks the project, before any file is read.
@@ -32,3 +33,12 @@ def missing_evidence(rule: Rule) -> list[str]:
     missing += [f"good example {index} to flag nothing" for index, example in enumerate(rule.good)
                 if example.flagged]
     return missing
+
+
+def example_programs() -> list[tuple[str, str]]:
+    """Every example of every rule as (label, program text): the programs tests compare two
+    ways of analysing on (they must give the same graph, or the same findings)."""
+    return [(f"{rule.code}-{kind}-{position}", example.code)
+            for rule in all_rules()
+            for kind, examples in (("bad", rule.bad), ("good", rule.good))
+            for position, example in enumerate(examples)]

@@ -9,10 +9,11 @@ import pytest
 from analyzers.extract import inert
 from analyzers.extract.ir import Call
 from analyzers.project import summarize_file
-from policypack.rules import all_rules
 from tests.analyzers.extract.sources import graph_of, project_of
+from tests.support.examples import example_programs
 
 TOPICS = "aws:sns/topic:Topic"
+EXAMPLES = example_programs()
 
 
 def _invocations(code: str) -> dict[str, bool]:
@@ -109,16 +110,7 @@ def _graph_signature(files: dict[str, str]) -> list[tuple[object, ...]]:
                   for r in graph)
 
 
-def _examples() -> list[tuple[str, str]]:
-    found = []
-    for rule in all_rules():
-        for kind, examples in (("bad", rule.bad), ("good", rule.good)):
-            for position, example in enumerate(examples):
-                found.append((f"{rule.code}-{kind}-{position}", example.code))
-    return found
-
-
-@pytest.mark.parametrize(("label", "code"), _examples(), ids=[label for label, _ in _examples()])
+@pytest.mark.parametrize(("label", "code"), EXAMPLES, ids=[label for label, _ in EXAMPLES])
 def test_the_graph_is_the_one_running_every_invocation_builds(label: str, code: str,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     files = {"__main__.py": code}
