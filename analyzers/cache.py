@@ -248,6 +248,11 @@ class SummaryCache:
         payload = self._verified(kind, key)
         return None if payload is None else self._decoded(key, payload, decode)
 
+    def holds(self, key: str) -> bool:
+        """Whether an entry is stored under ``key``: a hint, read before any is verified
+        (verification may still refuse it)."""
+        return self._usable and os.path.lexists(self._entry(key))
+
     def verified(self, key: str) -> bytes | None:
         """The payload of the summary stored under ``key`` once its MAC checks, not yet
         decoded (a run learns which files it must parse before it decodes the rest)."""

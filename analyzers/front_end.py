@@ -58,6 +58,8 @@ class FrontEnd(Protocol[SummaryT, EnvironmentT]):
 
     def summarize_file(self, path: str, source: bytes) -> SummaryT: ...  # never raises
 
+    def warm_up(self) -> None: ...  # in a parser process before its first file: imports what parsing needs
+
     def not_analyzed(self, path: str, reason: str) -> SummaryT: ...  # a file phase 1 gave up on: one SG000
 
     def dump_summary(self, summary: SummaryT) -> bytes: ...

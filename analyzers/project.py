@@ -39,7 +39,7 @@ _NAME_LINE = re.compile(r"^name\s*:\s*(?P<name>[^#\s][^#]*?)\s*(?:#.*)?$")
 
 __all__ = [
     "SUMMARY_FORMAT_VERSION", "FileSummary", "analyze", "analyze_with_graph", "dump_summary", "load_summary",
-    "not_analyzed", "project_environment", "project_name", "resource_sites", "summarize_file",
+    "not_analyzed", "project_environment", "project_name", "resource_sites", "summarize_file", "warm_up",
 ]
 
 
@@ -66,6 +66,11 @@ def summarize_file(path: str, source: bytes) -> FileSummary:
     except Exception as error:  # a defect of the analyzer, not of the file: say so, don't crash the run
         return FileSummary(path, problems=(ParseProblem(
             1, 1, f"internal error while analyzing this file ({type(error).__name__}); please report it"),))
+
+
+def warm_up() -> None:
+    """Import phase 1, libcst included (most of a parser process's first file otherwise)."""
+    from analyzers.extract import cst_summary, phase1  # noqa: F401
 
 
 def not_analyzed(path: str, reason: str) -> FileSummary:

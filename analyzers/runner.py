@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from analyzers.extract.resource_sites import ResourceSite
     from analyzers.extract.summary import FileSummary
     from analyzers.providers import ProviderKnowledge
-    from analyzers.workers import Meanwhile
+    from analyzers.workers import Meanwhile, Pool
 
 # A path as a run shows it: "/"-separated, relative to the current directory.
 ShownPath = NewType("ShownPath", str)
@@ -265,7 +265,7 @@ def run(options: RunOptions, front_end: FrontEnd[Any, Any] | None = None, cwd: P
             if options.keep_sources:
                 result.projects.append(_project_sources(project, files.reported, summaries))
     finally:
-        lint.thaw()
+        lint.close()
     if cache is not None and cache.writes:
         cache.prune()
 
@@ -367,12 +367,28 @@ class _Run(Generic[SummaryT, EnvironmentT]):
     raw: list[Finding] = field(default_factory=list)  # before selection and suppressions; ShownPaths
     sources: dict[str, bytes] = field(default_factory=dict)  # ShownPath → bytes of a reported file (its noqa)
     froze: bool = False  # decoded summaries were exempted from the cyclic collector (gc.freeze)
+    parsers: Pool | None = None  # started as soon as a file is known to need parsing
 
-    def thaw(self) -> None:
-        """Give the collector back what decoding exempted (a library caller's process goes on)."""
+    def close(self) -> None:
+        """Stop the parser processes; give the collector back what decoding exempted (a
+        library caller's process goes on)."""
+        if self.parsers is not None:
+            self.parsers.close()
+            self.parsers = None
         if self.froze:
             gc.unfreeze()
             self.froze = False
+
+    def start_parsing(self) -> None:
+        """Start a parser process now, importing the parser while this process looks up and
+        decodes the cached summaries (``workers.start_early``): the file a hook's run
+        must parse is then parsed without waiting for the import."""
+        if self.parsers is None:
+            from analyzers import workers
+
+            self.parsers = workers.start_early(
+                _SummarizeEncoded(self.front_end.summarize_file, self.front_end.dump_summary),
+                self.front_end.warm_up)
 
     def read(self, root: Path, group: Sequence[Path], reported: set[Path]) -> list[_ReadFile]:
         """Read each file of a project; one that can't be read is an SG000 finding."""
@@ -418,6 +434,8 @@ class _Run(Generic[SummaryT, EnvironmentT]):
                 self.result.cache_hits += len(read)
                 # The findings are cached; the summaries are needed all the same (not counted).
                 return stored, self._gathered(read, keys, RunResult([], [])).summaries() if keep else []
+            if not all(cache.holds(key) for key in keys):
+                self.start_parsing()  # a file has no entry: it will be parsed, whatever else is cached
         aborted_before = self.result.aborted
         gathered = self._gathered(read, keys, self.result)
         summary_key = None
@@ -463,12 +481,13 @@ class _Run(Generic[SummaryT, EnvironmentT]):
             if meanwhile is not None:
                 meanwhile(_nothing_to_wait_for)
             return {}
-        from analyzers import workers  # only when something is parsed: a cached run forks nothing
+        from analyzers import workers
 
         cache, front_end = self.cache, self.front_end
         processes = self.jobs if self.jobs is not None else (os.cpu_count() or 1)
-        encoded = workers.summarize_all(_SummarizeEncoded(front_end.summarize_file, front_end.dump_summary),
-                                        pending, processes, meanwhile)
+        summarize = self.parsers.summarize if self.parsers is not None else _SummarizeEncoded(
+            front_end.summarize_file, front_end.dump_summary)
+        encoded = workers.summarize_all(summarize, pending, processes, meanwhile, self.parsers)
         summaries: dict[int, SummaryT] = {}
         for position, outcome in zip(indexes, encoded, strict=True):
             if isinstance(outcome, workers.Aborted):

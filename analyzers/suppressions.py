@@ -91,7 +91,7 @@ def _codes_of(text: str | None, names: Mapping[str, str]) -> frozenset[str] | No
 
 def directives(source: bytes) -> list[Directive]:
     """The noqa directives of one file; [] when it has none or cannot be tokenized at all."""
-    if not re.search(rb"(?i)noqa", source):
+    if b"noqa" not in source.lower():  # every reported file: a fifth of a case-insensitive search
         return []
     names = {rule.name: rule.code for rule in all_rules()}
     found: list[Directive] = []

@@ -62,23 +62,53 @@ def budget(size: int) -> float:
 
 
 def summarize_all(summarize: Callable[[str, bytes], SummaryT], pending: Sequence[tuple[str, bytes]],
-                  processes: int, meanwhile: Meanwhile | None = None) -> list[SummaryT | Aborted]:
+                  processes: int, meanwhile: Meanwhile | None = None,
+                  pool: Pool | None = None) -> list[SummaryT | Aborted]:
     """``summarize(path, source)`` of every file, in order; an ``Aborted`` for a file
     that ran out of time or crashed its process. ``meanwhile(answered)`` runs once in
     this process while the first files are being summarized (or first, when nothing
     is run elsewhere); ``answered()`` says, without waiting, whether every file has
-    been handed out and every answer is waiting to be read, so it can stop early."""
+    been handed out and every answer is waiting to be read, so it can stop early.
+    ``pool`` (from :func:`start_early`, for the same ``summarize``) is used and left
+    open; without it, processes are started for these files and stopped after them."""
     if pending:
-        forking = "fork" in multiprocessing.get_all_start_methods()
-        if forking or len(pending) >= SPAWN_THRESHOLD:
-            context = multiprocessing.get_context("fork" if forking else "spawn")
+        size = max(1, min(processes, len(pending)))
+        if pool is not None:
+            pool.size = max(size, len(pool.workers))
             try:
-                return _Pool(context, summarize, max(1, min(processes, len(pending)))).run(pending, meanwhile)
+                return pool.run(pending, meanwhile)
             except _CannotStart:
-                pass  # no processes here (a sandbox): the same work, in this process
+                pass  # its first process died and no other starts: in this process
+        else:
+            forking = "fork" in multiprocessing.get_all_start_methods()
+            if forking or len(pending) >= SPAWN_THRESHOLD:
+                context = multiprocessing.get_context("fork" if forking else "spawn")
+                started = Pool(context, summarize, size)
+                try:
+                    return started.run(pending, meanwhile)
+                except _CannotStart:
+                    pass  # no processes here (a sandbox): the same work, in this process
+                finally:
+                    started.close()
     if meanwhile is not None:
         meanwhile(_not_yet)
     return [summarize(path, source) for path, source in pending]
+
+
+def start_early(summarize: Summarize, warm_up: Callable[[], None]) -> Pool | None:
+    """A pool whose first process starts now and runs ``warm_up`` (imports the parser)
+    before it is given a file, so that the import overlaps whatever this process does
+    until it hands out the files. None where there is no fork (a child is a whole new
+    interpreter) or no process can be started. Close it (``Pool.close``) when done."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    pool = Pool(multiprocessing.get_context("fork"), summarize, 1, warm_up)
+    try:
+        pool.workers.append(_Worker(pool.context, summarize, warm_up))
+    except OSError:
+        return None
+    pool.started_one = True
+    return pool
 
 
 def _not_yet() -> bool:
@@ -89,10 +119,14 @@ class _CannotStart(Exception):
     """Not even one child process could be started."""
 
 
-def _serve(connection: multiprocessing.connection.Connection, summarize: Summarize, parent: int) -> None:
+def _serve(connection: multiprocessing.connection.Connection, summarize: Summarize, parent: int,
+           warm_up: Callable[[], None] | None) -> None:
     """A child's loop: summarize each file the parent sends, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     faulthandler.disable()  # a crash becomes the file's SG000, not a dump on the user's terminal
+    if warm_up is not None:
+        with contextlib.suppress(Exception):  # what it would have done, the first file does
+            warm_up()
     while True:
         while not connection.poll(_ORPHAN_CHECK_SECONDS):
             if os.getppid() != parent:
@@ -114,17 +148,22 @@ def _serve(connection: multiprocessing.connection.Connection, summarize: Summari
 
 
 class _Worker:
-    def __init__(self, context: Any, summarize: Summarize) -> None:
+    def __init__(self, context: Any, summarize: Summarize, warm_up: Callable[[], None] | None = None) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()  # a forked child must not write the parent's buffered output again
         self.connection, child_end = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child_end, summarize, os.getpid()), daemon=True)
+        self.process = context.Process(target=_serve, args=(child_end, summarize, os.getpid(), warm_up),
+                                       daemon=True)
         self.process.start()
         child_end.close()  # the child's end lives on in the child only: its exit reads as EOF here
         self.task: int | None = None
         self.deadline = 0.0
+        self.used = False  # given a file at least once
 
     def give(self, task: int, path: str, source: bytes) -> None:
         """Send the child a file (OSError: the child is gone)."""
         self.task = task
+        self.used = True
         self.deadline = time.monotonic() + budget(len(source))
         self.connection.send((path, source))
 
@@ -140,11 +179,15 @@ class _Worker:
             self.connection.send(None)
 
 
-class _Pool:
-    def __init__(self, context: Any, summarize: Summarize, size: int) -> None:
+class Pool:
+    """Child processes that summarize files; they live until ``close``, across ``run``s."""
+
+    def __init__(self, context: Any, summarize: Summarize, size: int,
+                 warm_up: Callable[[], None] | None = None) -> None:
         self.context = context
         self.summarize = summarize
         self.size = size
+        self.warm_up = warm_up
         self.workers: list[_Worker] = []
         self.started_one = False
 
@@ -152,24 +195,25 @@ class _Pool:
         results: list[Any] = [None] * len(pending)
         # Biggest files first, so a big one does not start last and keep the run waiting.
         queue = deque(sorted(range(len(pending)), key=lambda i: -len(pending[i][1])))
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()  # a forked child must not write the parent's buffered output again
-        try:
-            while queue or any(worker.task is not None for worker in self.workers):
-                self._hand_out(queue, pending, results)
-                if meanwhile is not None:
-                    run_now, meanwhile = meanwhile, None
-                    run_now(lambda: not queue and self._answered())
-                self._collect(results, pending)
-        finally:
-            for worker in self.workers:
-                if worker.task is None:
-                    worker.ask_to_exit()
-            for worker in self.workers:
-                if worker.task is None:
-                    worker.process.join(timeout=1.0)
-                worker.stop()  # kills what is still running (an interrupted run)
+        while queue or any(worker.task is not None for worker in self.workers):
+            self._hand_out(queue, pending, results)
+            if meanwhile is not None:
+                run_now, meanwhile = meanwhile, None
+                run_now(lambda: not queue and self._answered())
+            self._collect(results, pending)
         return results
+
+    def close(self) -> None:
+        """Stop every child: an idle one is asked to exit (one never given a file may still
+        be warming up: it is stopped), a busy one (an interrupted run) is killed."""
+        for worker in self.workers:
+            if worker.task is None and worker.used:
+                worker.ask_to_exit()
+        for worker in self.workers:
+            if worker.task is None and worker.used:
+                worker.process.join(timeout=1.0)
+            worker.stop()
+        self.workers.clear()
 
     def _answered(self) -> bool:
         """Every busy child's answer (or its death) is waiting to be read."""
@@ -184,7 +228,7 @@ class _Pool:
                 self._give(worker, queue, pending)
         while queue and len(self.workers) < self.size:
             try:
-                worker = _Worker(self.context, self.summarize)
+                worker = _Worker(self.context, self.summarize, self.warm_up)
             except OSError:
                 if not self.started_one:
                     raise _CannotStart from None

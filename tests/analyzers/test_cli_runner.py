@@ -222,3 +222,27 @@ def test_the_read_itself_is_bounded_when_a_file_lies_about_its_size(tmp_path: Pa
     assert codes(result) == [("big.py", "SG000", 1), ("small.py", "SG202", 1)]
     assert "too large to analyze (more than the limit of 0 MiB)" in result.findings[0].message
     assert fake.calls["summarize_file"] == 1
+
+
+def test_the_parser_starts_before_the_cache_is_verified_only_when_a_file_must_be_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file without a cache entry will be parsed: its parser process starts (and imports
+    the parser) while this process verifies and decodes the other entries. A run with
+    nothing to parse starts none."""
+    from analyzers import workers
+    from analyzers.cache import SummaryCache
+
+    events: list[str] = []
+    start_early, verified = workers.start_early, SummaryCache.verified
+    monkeypatch.setattr(workers, "start_early", lambda *args: events.append("start") or start_early(*args))
+    monkeypatch.setattr(SummaryCache, "verified", lambda self, key: events.append("verify") or verified(self, key))
+    project(tmp_path)
+    lint(tmp_path)
+    events.clear()
+    assert codes(lint(tmp_path)) and events == []  # all cached: no parser, nothing verified (the project result)
+    write(tmp_path / "tools" / "script.py", "# FAULT SG203\n")
+    fake.reset()
+    changed = lint(tmp_path)
+    assert ("tools/script.py", "SG203", 1) in codes(changed) and fake.calls["summarize_file"] == 1
+    assert events[0] == "start" and events.count("start") == 1 and "verify" in events

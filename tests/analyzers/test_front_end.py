@@ -25,7 +25,7 @@ def _members(protocol: type) -> set[str]:
 
 def test_the_protocol_lists_what_the_runner_uses() -> None:
     assert _members(front_end.FrontEnd) == {
-        "SUMMARY_FORMAT_VERSION", "summarize_file", "not_analyzed", "dump_summary", "load_summary",
+        "SUMMARY_FORMAT_VERSION", "summarize_file", "warm_up", "not_analyzed", "dump_summary", "load_summary",
         "project_name", "project_environment", "analyze", "resource_sites"}
     assert _members(front_end.FixingFrontEnd) == {"analyze_with_graph"}
 

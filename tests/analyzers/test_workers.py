@@ -138,3 +138,56 @@ def test_meanwhile_runs_once_even_with_nothing_to_summarize() -> None:
     calls: list[int] = []
     assert summarize_all(summarize, [], processes=2, meanwhile=lambda answered: calls.append(1)) == []
     assert calls == [1]
+
+
+def _warm_up_slowly() -> None:
+    time.sleep(600)
+
+
+def test_an_early_pool_warms_up_first_and_serves_later_calls_from_the_same_process(tmp_path) -> None:
+    marker = tmp_path / "warm"
+
+    def warm_up() -> None:
+        marker.write_text(str(os.getpid()))
+
+    def warmed(path: str, source: bytes) -> tuple[str, int, bool]:
+        return path, os.getpid(), marker.exists() and marker.read_text() == str(os.getpid())
+
+    pool = workers.start_early(warmed, warm_up)
+    assert pool is not None
+    try:
+        first = summarize_all(warmed, files(b"a"), processes=1, pool=pool)
+        second = summarize_all(warmed, files(b"b"), processes=1, pool=pool)
+    finally:
+        pool.close()
+    (_, pid, was_warm), = first
+    assert was_warm and pid != os.getpid()  # warm_up ran in the child, before its first file
+    assert second[0][1] == pid  # left open between calls: the same process
+    assert multiprocessing.active_children() == []
+
+
+def test_closing_an_unused_early_pool_does_not_wait_for_its_warm_up() -> None:
+    pool = workers.start_early(summarize, _warm_up_slowly)
+    assert pool is not None
+    started = time.monotonic()
+    pool.close()
+    assert time.monotonic() - started < 30  # not the warm-up's 600 s: the child is stopped
+    assert multiprocessing.active_children() == []
+
+
+def test_a_warm_up_that_fails_costs_nothing() -> None:
+    def broken() -> None:
+        raise ImportError("no parser here")
+
+    pool = workers.start_early(summarize, broken)
+    assert pool is not None
+    try:
+        (path, pid), = summarize_all(summarize, files(b"a"), processes=1, pool=pool)
+    finally:
+        pool.close()
+    assert path == "f0.py" and pid != os.getpid()
+
+
+def test_without_fork_nothing_starts_early(monkeypatch) -> None:
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert workers.start_early(summarize, _warm_up_slowly) is None
