@@ -238,8 +238,9 @@ def _fallback_root(file: Path) -> Path:
     return file.parent
 
 
-def _walk(top: Path, boundary: str, excludes: Excludes, result: FileSet) -> Iterable[Path]:
-    """The regular ``*.py`` files under ``top``; ``boundary`` is the real path of its project root."""
+def _walk(top: Path, boundary: str, excludes: Excludes, result: FileSet) -> Iterable[tuple[Path, str]]:
+    """The regular ``*.py`` files under ``top`` and their real paths; ``boundary`` is the
+    real path of its project root."""
     seen_dirs: set[tuple[int, int]] = set()
 
     def on_error(error: OSError) -> None:
@@ -267,16 +268,23 @@ def _walk(top: Path, boundary: str, excludes: Excludes, result: FileSet) -> Iter
                 continue
             walked.append(name)
         dirnames[:] = walked
+        real_directory = ""  # resolved once per directory, not once per file
         for name in sorted(filenames):
-            if name.endswith(".py") and not excludes.excluded_entry(directory / name):
-                file = _regular_file(directory / name, boundary, result)
-                if file is not None:
-                    yield file
+            if not name.endswith(".py"):
+                continue
+            file = directory / name
+            if excludes.excluded_entry(file):
+                continue
+            real_directory = real_directory or os.path.realpath(dirpath)
+            real = _regular_file(file, os.path.join(real_directory, name), boundary, result)
+            if real is not None:
+                yield file, real
 
 
-def _regular_file(path: Path, boundary: str, result: FileSet) -> Path | None:
-    """The path if it is (or links, inside the boundary, to) a regular file; else None,
-    with a link leading out or a special file recorded on the way."""
+def _regular_file(path: Path, real: str, boundary: str, result: FileSet) -> str | None:
+    """The real path if ``path`` is (or links, inside the boundary, to) a regular file;
+    else None, with a link leading out or a special file recorded on the way. ``real``
+    is its real path unless it is a link itself."""
     try:
         mode = os.lstat(path).st_mode
         if stat.S_ISLNK(mode):
@@ -288,7 +296,7 @@ def _regular_file(path: Path, boundary: str, result: FileSet) -> Path | None:
     except OSError:
         return None  # gone since the directory was listed, a dangling link, or a loop
     if stat.S_ISREG(mode):
-        return path
+        return real
     result.problems.append((path, f"not a regular file: {kind_of(mode)}"))
     return None
 
@@ -339,17 +347,16 @@ def collect(paths: Sequence[Path], excludes: Excludes, force_exclude: bool = Fal
     walks = [(top, boundaries[top]) for top in tops]
     walks += [(directory, boundaries[next(top for top in tops if _inside(directory, top))])
               for directory in requested_dirs]
-    files: dict[Path, None] = {}
-    for top, boundary in walks:
-        for file in _walk(top, boundary, excludes, result):
-            files.setdefault(file, None)
+    files: dict[Path, str] = {}  # → its real path
+    for top, boundary in dict.fromkeys(walks):  # `lint .` at a project root: one walk, not two
+        for file, real in _walk(top, boundary, excludes, result):
+            files.setdefault(file, real)
     for file in explicit_files:
-        files.setdefault(file, None)
+        files.setdefault(file, os.path.realpath(file))
 
     explicit_real = {os.path.realpath(file) for file in explicit_files}
     seen_real: set[str] = set()
-    for file in files:
-        real = os.path.realpath(file)
+    for file, real in files.items():
         if real in seen_real:
             continue  # the same file through a symlink
         seen_real.add(real)

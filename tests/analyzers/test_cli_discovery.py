@@ -185,3 +185,32 @@ def test_files_that_are_not_regular_are_problems_never_files(tmp_path: Path) -> 
     assert set(files.problems) == {(tmp_path / "pipe.py", "not a regular file: a FIFO"),
                                    (Path("/dev/null"), "not a regular file: a character device")}
     assert files.shows(tmp_path / "pipe.py") and files.shows(Path("/dev/null"))
+
+
+def test_a_project_root_asked_for_by_name_is_walked_once(tmp_path: Path, monkeypatch) -> None:
+    """``stackguard lint .`` at a project's root names the directory the project walk
+    starts from: each file is looked at once (a second identical walk doubled discovery)."""
+    import analyzers.discovery as discovery
+
+    touch(tmp_path / "Pulumi.yaml", "name: infra\n")
+    for name in ("__main__.py", "pkg/a.py", "pkg/b.py"):
+        touch(tmp_path / name)
+    examined: list[Path] = []
+    regular_file = discovery._regular_file
+    monkeypatch.setattr(discovery, "_regular_file", lambda path, *rest: examined.append(path) or regular_file(
+        path, *rest))
+    files = collect([tmp_path], excludes(tmp_path))
+    assert rel(files.reported, tmp_path) == {"__main__.py", "pkg/a.py", "pkg/b.py"}
+    assert sorted(examined) == sorted(set(examined)) and len(examined) == 3
+
+
+def test_real_paths_from_a_walk_match_the_operating_systems(tmp_path: Path) -> None:
+    """A walk resolves each directory once and names its files' real paths from it: a
+    file reached through a linked project directory and through its real one is one file."""
+    real = touch(tmp_path / "real" / "pkg" / "a.py")
+    touch(tmp_path / "real" / "Pulumi.yaml", "name: infra\n")
+    os.symlink(tmp_path / "real", tmp_path / "alias")
+    files = collect([tmp_path / "alias" / "pkg", tmp_path / "real" / "pkg"], excludes(tmp_path))
+    assert files.file_count == 1
+    (only,) = [file for group in files.groups.values() for file in group]
+    assert os.path.realpath(only) == str(real.resolve())
