@@ -87,16 +87,17 @@ class Evaluator(Runs, Calls, Operators):
         return self._binding_value(module, expr.index, ctx)
 
     def _binding_value(self, module: FileSummary, index: int, ctx: Context) -> Val:
-        expr = ir.Binding(index)
-        owner = module.binding_owners[expr.index] if expr.index < len(module.binding_owners) else ""
-        runs = self.contexts_for(module, owner, ctx)
+        owners = module.binding_owners
+        runs = self.contexts_for(module, owners[index] if index < len(owners) else "", ctx)
         if not runs:
             return UNRESOLVED
-        values = [
-            self._memoized((module.path, expr.index, run.id),
-                           partial(self.eval, module.bindings[expr.index], module, run))
-            for run in runs
-        ]
+        values = []
+        for run in runs:
+            key = (module.path, index, run.id)
+            value = self._memo.get(key)  # most reads are of a value computed before
+            if value is None:
+                value = self._memoized(key, partial(self.eval, module.bindings[index], module, run))
+            values.append(value)
         return values[0] if len(values) == 1 else self.join(values)
 
     def _param(self, expr: ir.Param, module: FileSummary, ctx: Context) -> Val:
