@@ -58,7 +58,8 @@ class FrontEnd(Protocol[SummaryT, EnvironmentT]):
 
     def summarize_file(self, path: str, source: bytes) -> SummaryT: ...  # never raises
 
-    def warm_up(self) -> None: ...  # in a parser process before its first file: imports what parsing needs
+    # In a parser process before its first file: imports what summarizing ``files`` needs.
+    def warm_up(self, files: Sequence[tuple[str, bytes]]) -> None: ...
 
     def not_analyzed(self, path: str, reason: str) -> SummaryT: ...  # a file phase 1 gave up on: one SG000
 

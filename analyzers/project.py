@@ -68,9 +68,13 @@ def summarize_file(path: str, source: bytes) -> FileSummary:
             1, 1, f"internal error while analyzing this file ({type(error).__name__}); please report it"),))
 
 
-def warm_up() -> None:
-    """Import phase 1, libcst included (most of a parser process's first file otherwise)."""
-    from analyzers.extract import cst_summary, phase1  # noqa: F401
+def warm_up(files: Sequence[tuple[str, bytes]]) -> None:
+    """Import what phase 1 needs for ``files`` (path, bytes), ahead of them: libcst when
+    one is a Pulumi program (most of a parser process's first file otherwise)."""
+    from analyzers.extract import phase1
+
+    if any(phase1.may_need_libcst(path, source) for path, source in files):
+        from analyzers.extract import cst_summary  # noqa: F401
 
 
 def not_analyzed(path: str, reason: str) -> FileSummary:

@@ -36,6 +36,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, NewType
 
@@ -379,16 +380,17 @@ class _Run(Generic[SummaryT, EnvironmentT]):
             gc.unfreeze()
             self.froze = False
 
-    def start_parsing(self) -> None:
-        """Start a parser process now, importing the parser while this process looks up and
-        decodes the cached summaries (``workers.start_early``): the file a hook's run
-        must parse is then parsed without waiting for the import."""
+    def start_parsing(self, files: Sequence[_ReadFile]) -> None:
+        """Start a parser process now, preparing for ``files`` (importing the parser) while
+        this process verifies and decodes the cached summaries (``workers.start_early``):
+        the file a hook's run must parse is then parsed without waiting for the import."""
         if self.parsers is None:
             from analyzers import workers
 
+            pending = [(item.relative, item.source) for item in files]
             self.parsers = workers.start_early(
                 _SummarizeEncoded(self.front_end.summarize_file, self.front_end.dump_summary),
-                self.front_end.warm_up)
+                partial(self.front_end.warm_up, pending))
 
     def read(self, root: Path, group: Sequence[Path], reported: set[Path]) -> list[_ReadFile]:
         """Read each file of a project; one that can't be read is an SG000 finding."""
@@ -434,8 +436,9 @@ class _Run(Generic[SummaryT, EnvironmentT]):
                 self.result.cache_hits += len(read)
                 # The findings are cached; the summaries are needed all the same (not counted).
                 return stored, self._gathered(read, keys, RunResult([], [])).summaries() if keep else []
-            if not all(cache.holds(key) for key in keys):
-                self.start_parsing()  # a file has no entry: it will be parsed, whatever else is cached
+            missing = [item for item, key in zip(read, keys, strict=True) if not cache.holds(key)]
+            if missing:  # files without an entry: they will be parsed, whatever else is cached
+                self.start_parsing(missing)
         aborted_before = self.result.aborted
         gathered = self._gathered(read, keys, self.result)
         summary_key = None

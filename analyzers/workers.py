@@ -11,10 +11,13 @@ every other file is summarized as usual.
 
 Where ``fork`` exists the children are forks of the parent, which share its
 imports: a child costs a few milliseconds, so even a one-file run (a
-pre-commit hook) is isolated. Elsewhere a child is a new interpreter, worth
-it only for many files; fewer are summarized in-process, as they are when no
-process can be started at all (a sandbox): without a budget, but within the
-nesting limits that keep the parser from crashing.
+pre-commit hook) is isolated. The parser itself (libcst) is imported by the
+child; a run that knows early that it will parse starts its first child then
+(``start_early``), so that import overlaps what the parent does meanwhile.
+Elsewhere a child is a new interpreter, worth it only for many files; fewer
+are summarized in-process, as they are when no process can be started at all
+(a sandbox): without a budget, but within the nesting limits that keep the
+parser from crashing.
 """
 
 from __future__ import annotations

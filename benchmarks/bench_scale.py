@@ -9,6 +9,7 @@ pre-commit hook runs it, interpreter start-up included:
 - cold:         empty cache, ``--jobs 1``, then ``--jobs 2``;
 - warm:         nothing changed since the last run;
 - one changed:  one component module's body changed (findings unchanged), the rest cached;
+- hook:         the same edit, then the hook's own command: ``lint <the changed file>``, default jobs;
 - parse:        bare single-core ``libcst.parse_module`` of every file (the floor of any libcst tool);
 - fixit:        Fixit 2 with one qualified-name rule (``fixit_rules/``), when Fixit is installed;
 - start-up:     a one-file project, warm cache (median of 5), and ``--version``;
@@ -97,6 +98,13 @@ class Runner:
                                    project)
         return seconds, rss, _findings(report)
 
+    def hook(self, project: Path, cache: Path, staged: Path, report: Path) -> tuple[float, float, list]:
+        """What pre-commit runs: the staged file named, the project indexed around it."""
+        seconds, rss, _ = self.run(["-m", "analyzers", "lint", "--exit-zero", "-q", "--cache-dir", str(cache),
+                                    "--format", "json", "-o", str(report), str(staged.relative_to(project))],
+                                   project)
+        return seconds, rss, _findings(report)
+
 
 def _findings(report: Path) -> list:
     data = json.loads(report.read_text())
@@ -172,6 +180,10 @@ def measure(size: int, lines: int, workdir: Path, runners: dict[str, Runner], jo
         *row[prefix + "warm"], warm = runner.lint(project, cache, 1, report)
         change_component(project, 1)
         *row[prefix + "one changed"], changed = runner.lint(project, cache, 1, report)
+        staged = change_component(project, 2)
+        *row[prefix + "hook"], hooked = runner.hook(project, cache, staged, report)
+        shown = staged.relative_to(project).as_posix()
+        assert hooked == [f for f in changed if json.loads(f)["path"] == shown], f"{label}: the hook's run disagrees"
         change_helper(project, 1)
         *row[prefix + "unseen edit"], unseen = runner.lint(project, cache, 1, report)
         change_helper(project, 0)  # as the next runner starts

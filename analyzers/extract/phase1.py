@@ -17,6 +17,12 @@ PULUMI_MARKER = "pulumi"
 ENTRY_POINT = "__main__.py"
 
 
+def may_need_libcst(path: str, source: bytes) -> bool:
+    """Whether summarizing this file may parse it with libcst (a Pulumi program); a
+    plain module is read with ``ast`` alone. From the bytes: a hint, never a verdict."""
+    return PULUMI_MARKER.encode() in source or path.rsplit("/", 1)[-1] == ENTRY_POINT
+
+
 def summarize(path: str, source: bytes) -> FileSummary:
     text, problem = decode(source)
     if problem is not None or text is None:

@@ -55,3 +55,17 @@ def _analysis_modules_after_importing(module: str) -> list[str]:
 def test_the_interface_loads_nothing_of_the_analysis() -> None:
     assert "analyzers.cache" in _analysis_modules_after_importing("analyzers.runner")  # the probe sees them
     assert _analysis_modules_after_importing("analyzers.front_end") == []
+
+
+def test_a_parser_process_warms_up_with_libcst_only_for_pulumi_programs() -> None:
+    """A parser process prepares for the files it will get: a plain module is read with
+    ``ast`` alone, so importing libcst for it would only delay its answer."""
+    probe = ("import sys\nfrom analyzers import project\n"
+             "project.warm_up([('app/util.py', b'def f(x):\\n    return x\\n')])\n"
+             "plain = 'libcst' in sys.modules\n"
+             "project.warm_up([('app/util.py', b'x = 1\\n'), ('infra/db.py', b'import pulumi_aws as aws\\n')])\n"
+             "print(plain, 'libcst' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]

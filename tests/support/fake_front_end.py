@@ -75,7 +75,7 @@ def reset() -> None:
     seen_options.clear()
 
 
-def warm_up() -> None:
+def warm_up(files: Sequence[tuple[str, bytes]]) -> None:
     pass  # nothing to import ahead of the first file
 
 
