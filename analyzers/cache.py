@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from analyzers.reading import FileTooLarge, read_regular_file
+from analyzers.reading import FileTooLarge, read_at_most, read_regular_file
 
 ENV_VAR = "STACKGUARD_CACHE_DIR"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
@@ -431,14 +431,15 @@ def _read_entry(path: Path) -> bytes | None:
         descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW | _BINARY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
-    with os.fdopen(descriptor, "rb") as stream:
-        try:
-            info = os.fstat(stream.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
-                return None
-            return stream.read(MAX_ENTRY_BYTES + 1)
-        except OSError:
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
             return None
+        return read_at_most(descriptor, MAX_ENTRY_BYTES, info.st_size)
+    except (OSError, FileTooLarge):  # unreadable, or grown past the bound while read
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def _write_new(path: Path, text: str) -> None:

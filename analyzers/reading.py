@@ -67,7 +67,7 @@ def read_regular_file(path: str | Path, limit: int) -> bytes:
             raise NotRegularFile(path, status.st_mode)
         if status.st_size > limit:
             raise FileTooLarge(status.st_size)
-        return _read_at_most(descriptor, limit, status.st_size)
+        return read_at_most(descriptor, limit, status.st_size)
     finally:
         os.close(descriptor)
 
@@ -89,9 +89,11 @@ def _open(path: str | Path) -> int:
         raise
 
 
-def _read_at_most(descriptor: int, limit: int, expected: int) -> bytes:
+def read_at_most(descriptor: int, limit: int, expected: int) -> bytes:
+    """Read an open file to its end, ``expected`` bytes by its size; FileTooLarge past ``limit``."""
     # The first read asks for the reported size + 1, so a file that tells the truth takes
-    # one read plus the one that sees its end.
+    # one read plus the one that sees its end (a buffered read of ``limit`` bytes would
+    # allocate that much for every file).
     chunks: list[bytes] = []
     total = 0
     request = min(expected, limit) + 1
