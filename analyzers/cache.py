@@ -45,6 +45,11 @@ from analyzers.reading import FileTooLarge, read_at_most, read_regular_file
 ENV_VAR = "STACKGUARD_CACHE_DIR"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 MAX_AGE_SECONDS = 30 * 24 * 3600  # entries unused this long are pruned
+# Entries live for a month, so marking one used (its mtime) and pruning need not happen on
+# every run: once a day is soon enough, as Go's build cache trims. A run that wrote many
+# entries (a cold run of a large project) prunes at once, so the size bound holds.
+REFRESH_SECONDS = 24 * 3600
+PRUNE_NOW_WRITES = 256
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a bigger entry was not written by us: not read
 KEY_FILE = "secret.key"
 KEY_BYTES = 32
@@ -54,6 +59,7 @@ _MAC_BYTES = 32
 _SUFFIX = ".sgc"
 _SUMMARY = b"summary"
 _PROJECT = b"project"
+_PRUNED = "pruned"  # when the cache was last pruned: a Unix time, as text
 _TAG_TEXT = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by stackguard.\n"
@@ -208,6 +214,7 @@ class SummaryCache:
         self.writes = 0
         self._usable = not _is_symlink(directory)
         self._checked = False
+        self._stale: set[str] = set()  # keys of verified entries last marked used over a day ago
 
     def key(self, relative_path: str, source: bytes) -> str:
         digest = hashlib.sha256(self._salt)
@@ -266,12 +273,15 @@ class SummaryCache:
         if not self._usable:
             return None
         entry = self._entry(key)
-        data = _read_entry(entry)
-        if data is None:
+        found = _read_entry(entry)
+        if found is None:
             self.misses += 1
             return None
+        data, modified = found
         mac, payload = data[len(_MAGIC):len(_MAGIC) + _MAC_BYTES], data[len(_MAGIC) + _MAC_BYTES:]
         if data.startswith(_MAGIC) and hmac.compare_digest(mac, self._mac(kind, key, payload)):
+            if not 0 <= time.time() - modified < REFRESH_SECONDS:
+                self._stale.add(key)
             return payload
         self._discard(entry)
         return None
@@ -280,12 +290,13 @@ class SummaryCache:
         value = None
         with contextlib.suppress(ValueError):  # the codecs raise ValueErrors for bad data
             value = decode(payload)
-        entry = self._entry(key)
         if value is None:
-            self._discard(entry)
+            self._discard(self._entry(key))
             return None
-        with contextlib.suppress(OSError):
-            os.utime(entry)  # recently used: pruned last
+        if key in self._stale:
+            self._stale.discard(key)
+            with contextlib.suppress(OSError):
+                os.utime(self._entry(key))  # used again: pruned last
         self.hits += 1
         return value
 
@@ -362,6 +373,41 @@ class SummaryCache:
             except OSError:
                 continue
 
+    def prune_if_due(self, now: float | None = None) -> int:
+        """:meth:`prune` when a day has passed since the cache was last pruned (or the time
+        recorded is not believable), or when this run wrote ``PRUNE_NOW_WRITES`` entries."""
+        now = time.time() if now is None else now
+        last = self._last_pruned()
+        if self.writes < PRUNE_NOW_WRITES and last is not None and 0 <= now - last < REFRESH_SECONDS:
+            return 0
+        removed = self.prune(now)
+        self._record_pruned(now)
+        return removed
+
+    def _last_pruned(self) -> float | None:
+        found = _read_entry(self.directory / _PRUNED, limit=64)
+        if found is None:
+            return None
+        try:
+            return float(found[0].decode("ascii"))
+        except ValueError:
+            return None
+
+    def _record_pruned(self, now: float) -> None:
+        if not self._usable or _is_symlink(self.directory):
+            return
+        # Not through a link, not into a FIFO (O_NONBLOCK: no reader is an error, not a
+        # wait), only into a regular file; a torn write reads as "never", so pruned again.
+        flags = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+        with contextlib.suppress(OSError):
+            descriptor = os.open(self.directory / _PRUNED, flags, 0o600)
+            try:
+                if stat.S_ISREG(os.fstat(descriptor).st_mode):
+                    os.ftruncate(descriptor, 0)
+                    os.write(descriptor, f"{now:.0f}\n".encode("ascii"))
+            finally:
+                os.close(descriptor)
+
     def prune(self, now: float | None = None) -> int:
         """Delete entries unused for ``MAX_AGE_SECONDS``, then the oldest until the
         cache fits ``max_bytes``; return how many were deleted."""
@@ -408,6 +454,9 @@ class SummaryCache:
             with contextlib.suppress(OSError, FileTooLarge):
                 if b"stackguard" in read_regular_file(self.directory / name, 4096):  # only the tags we wrote
                     (self.directory / name).unlink()
+        if self._last_pruned() is not None:  # only a time, as we write it
+            with contextlib.suppress(OSError):
+                (self.directory / _PRUNED).unlink()
         with contextlib.suppress(OSError):
             self.directory.rmdir()
         return removed
@@ -425,17 +474,19 @@ def _is_symlink(path: Path) -> bool:
         return False
 
 
-def _read_entry(path: Path) -> bytes | None:
-    """An entry's bytes: a regular file, not through a symlink, of bounded size."""
+def _read_entry(path: Path, limit: int | None = None) -> tuple[bytes, float] | None:
+    """An entry's bytes and when it was last marked used (its mtime): a regular file, not
+    through a symlink, of at most ``limit`` (default ``MAX_ENTRY_BYTES``) bytes."""
+    limit = MAX_ENTRY_BYTES if limit is None else limit
     try:
         descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW | _BINARY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     try:
         info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None
-        return read_at_most(descriptor, MAX_ENTRY_BYTES, info.st_size)
+        return read_at_most(descriptor, limit, info.st_size), info.st_mtime
     except (OSError, FileTooLarge):  # unreadable, or grown past the bound while read
         return None
     finally:

@@ -268,7 +268,7 @@ def run(options: RunOptions, front_end: FrontEnd[Any, Any] | None = None, cwd: P
     finally:
         lint.close()
     if cache is not None and cache.writes:
-        cache.prune()
+        cache.prune_if_due()
 
     reported: set[str] = set(result.files) | shown_problems
     if options.extra_findings is not None:
