@@ -396,19 +396,21 @@ class _Run(Generic[SummaryT, EnvironmentT]):
         """Read each file of a project; one that can't be read is an SG000 finding."""
         read: list[_ReadFile] = []
         for path in sorted(group):
-            shown = _cwd_relative(path, self.cwd)
-            if path in reported:
+            # Shown only when reported (a hook's run reports one file of a thousand read).
+            shown = _cwd_relative(path, self.cwd) if path in reported else None
+            if shown is not None:
                 self.result.files.append(shown)
             try:
                 source = read_regular_file(path, MAX_FILE_BYTES)
             except FileTooLarge as error:
-                self.raw.append(_too_large_finding(shown, error.size))
+                self.raw.append(_too_large_finding(shown or _cwd_relative(path, self.cwd), error.size))
                 continue
             except OSError as error:
-                self.raw.append(unreadable_finding(shown, error.strerror or type(error).__name__))
+                reason = error.strerror or type(error).__name__
+                self.raw.append(unreadable_finding(shown or _cwd_relative(path, self.cwd), reason))
                 continue
             self.result.indexed += 1
-            if path in reported:
+            if shown is not None:
                 self.sources[shown] = source
             read.append(_ReadFile(ProjectPath(path.relative_to(root).as_posix()), source))
         return read
