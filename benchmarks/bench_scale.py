@@ -1,6 +1,6 @@
 """How ``stackguard lint`` scales with the project (run on demand, not a test).
 
-    python benchmarks/bench_scale.py [--sizes 400,1200,3600] [--code DIR] [--fixit-max-files 1200]
+    python benchmarks/bench_scale.py [--sizes 400,1200,3600] [--code DIR] [--fixit-max-files 1200] [--repeat 3]
 
 For each size it generates a project with ``bench_analyzer.generate`` (outside
 the timing), then times ``python -m analyzers lint`` as a child process, as a
@@ -16,6 +16,8 @@ pre-commit hook runs it, interpreter start-up included:
 
 with the peak RSS of each child (``os.wait4``), and the growth ratio of each
 column from one size to the next (a linear tool's ratio is the size ratio).
+The cold rows run once; the cached ones ``--repeat`` times (median shown), the
+checkouts of ``--compare`` taking turns.
 It asserts only that every run reports the same findings.
 """
 
@@ -31,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -159,44 +162,62 @@ def run_fixit(fixit: list[str], project: Path) -> tuple[float, float]:
 
 
 def measure(size: int, lines: int, workdir: Path, runners: dict[str, Runner], jobs: int,
-            fixit: list[str] | None, fixit_max: int) -> dict[str, tuple[float, float]]:
+            fixit: list[str] | None, fixit_max: int, repeat: int) -> dict[str, tuple[float, float]]:
     """One size: every runner's lint rows (columns prefixed with the runner's label when
-    there are several), then the bare parse and Fixit once."""
+    there are several), then the bare parse and Fixit once. The cold rows run once; the
+    cached rows ``repeat`` times, the runners taking turns (A B A B ...: a drift in the
+    machine's speed does not favour one), each row its median and its largest RSS."""
     project = workdir / f"p{size}"
     shutil.rmtree(project, ignore_errors=True)
     files, total = generate(project, size, lines)
     print(f"  {size}: {files} files, {total} lines", file=sys.stderr, flush=True)
     report = workdir / f"report{size}.json"
     row: dict[str, tuple[float, float]] = {}
+    caches = {label: workdir / f"cache{size}-{label}" for label in runners}
+    prefixes = {label: f"{label} " if len(runners) > 1 else "" for label in runners}
     agreed = None
+    change_component(project, 0)
     for label, runner in runners.items():
-        prefix = f"{label} " if len(runners) > 1 else ""
-        cache = workdir / f"cache{size}-{label}"
-        shutil.rmtree(cache, ignore_errors=True)
-        change_component(project, 0)
-        *row[prefix + "cold"], cold = runner.lint(project, cache, 1, report)
-        shutil.rmtree(cache, ignore_errors=True)
-        *row[f"{prefix}cold -j{jobs}"], cold_n = runner.lint(project, cache, jobs, report)
-        *row[prefix + "warm"], warm = runner.lint(project, cache, 1, report)
-        change_component(project, 1)
-        *row[prefix + "one changed"], changed = runner.lint(project, cache, 1, report)
-        staged = change_component(project, 2)
-        *row[prefix + "hook"], hooked = runner.hook(project, cache, staged, report)
-        shown = staged.relative_to(project).as_posix()
-        assert hooked == [f for f in changed if json.loads(f)["path"] == shown], f"{label}: the hook's run disagrees"
-        change_helper(project, 1)
-        *row[prefix + "unseen edit"], unseen = runner.lint(project, cache, 1, report)
-        change_helper(project, 0)  # as the next runner starts
-        assert cold == cold_n == warm == changed == unseen, f"{label}: the runs disagree"
+        shutil.rmtree(caches[label], ignore_errors=True)
+        *row[prefixes[label] + "cold"], cold = runner.lint(project, caches[label], 1, report)
+        shutil.rmtree(caches[label], ignore_errors=True)
+        *row[f"{prefixes[label]}cold -j{jobs}"], cold_n = runner.lint(project, caches[label], jobs, report)
+        assert cold == cold_n, f"{label}: the cold runs disagree"
         assert agreed is None or agreed == cold, f"{label}: other findings than the first code"
         agreed = cold
-        print(f"    {label}: " + ", ".join(f"{k} {v[0]:.2f} s" for k, v in row.items() if k.startswith(prefix)),
-              file=sys.stderr, flush=True)
+    assert agreed is not None
+    samples: dict[str, list[tuple[float, float]]] = {}
+    revisions = itertools.count(1)
+
+    def each_runner(column: str, run: Callable[[Runner, Path], tuple[float, float, list]],
+                    expected: list) -> None:
+        for label, runner in runners.items():
+            seconds, rss, found = run(runner, caches[label])
+            assert found == expected, f"{label}: {column} reports other findings"
+            samples.setdefault(prefixes[label] + column, []).append((seconds, rss))
+
+    for _ in range(repeat):
+        # nothing changed since each runner's last run
+        each_runner("warm", lambda runner, cache: runner.lint(project, cache, 1, report), agreed)
+        change_component(project, next(revisions))
+        each_runner("one changed", lambda runner, cache: runner.lint(project, cache, 1, report), agreed)
+        staged = change_component(project, next(revisions))
+        shown = staged.relative_to(project).as_posix()
+        each_runner("hook", lambda runner, cache, target=staged: runner.hook(project, cache, target, report),
+                    [f for f in agreed if json.loads(f)["path"] == shown])
+        change_helper(project, next(revisions))
+        each_runner("unseen edit", lambda runner, cache: runner.lint(project, cache, 1, report), agreed)
+    for column, taken in samples.items():
+        row[column] = (statistics.median(s for s, _ in taken), max(r for _, r in taken))
+    for label in runners:
+        print(f"    {label}: " + ", ".join(f"{k} {v[0]:.2f} s" for k, v in row.items()
+                                          if k.startswith(prefixes[label])), file=sys.stderr, flush=True)
+    change_helper(project, 0)
     _, rss, out = next(iter(runners.values())).run(["-c", _PARSE, str(project)], project)
     row["parse (bare)"] = (float(out.decode().strip()), rss)
     if fixit is not None and size <= fixit_max:
         row["fixit"] = run_fixit(fixit, project)
-    row["findings"] = (len(agreed or []), 0.0)
+    row["findings"] = (len(agreed), 0.0)
     return row
 
 
@@ -229,6 +250,7 @@ def main() -> int:
                         "measure in the same run, on the same projects: its columns say 'before'")
     parser.add_argument("--fixit-max-files", type=int, default=1200, help="skip Fixit above this size")
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each cached row (their median is shown)")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     runners = {"before": Runner(args.compare.resolve())} if args.compare else {}
@@ -243,8 +265,8 @@ def main() -> int:
             prefix = f"{label} " if len(runners) > 1 else ""
             for name, (seconds, rss) in startup(workdir, runner, prefix).items():
                 print(f"{name:<34}{seconds:>8.3f} s {rss:>8.0f} MB", flush=True)
-        rows = {size: measure(size, args.lines, workdir, runners, args.jobs, fixit, args.fixit_max_files)
-                for size in sizes}
+        rows = {size: measure(size, args.lines, workdir, runners, args.jobs, fixit, args.fixit_max_files,
+                              max(1, args.repeat)) for size in sizes}
         _table(sizes, rows)
     finally:
         if args.keep is None:
