@@ -586,7 +586,7 @@ def _options_bytes(options_by_code: RuleOptions) -> bytes:
 def _collector_paused(run: _Run[Any, Any] | None = None) -> Iterator[None]:
     """Decoding summaries allocates many acyclic objects; the cyclic garbage collector
     would scan them over and over (a third of a cached run's time) and find nothing.
-    With ``run``, they stay exempt until the run ends (``_Run.thaw``), unless the process
+    With ``run``, they stay exempt until the run ends (``_Run.close``), unless the process
     froze objects of its own (they could not be told apart at the end)."""
     was_enabled = gc.isenabled()
     gc.disable()
