@@ -17,10 +17,16 @@ PULUMI_MARKER = "pulumi"
 ENTRY_POINT = "__main__.py"
 
 
+def _is_program(path: str, text: str) -> bool:
+    """Whether phase 1 walks the file with libcst: it mentions pulumi, or it is a
+    program's entry point; any other module only lends its constants (``ast`` alone)."""
+    return PULUMI_MARKER in text or path.rsplit("/", 1)[-1] == ENTRY_POINT
+
+
 def may_need_libcst(path: str, source: bytes) -> bool:
-    """Whether summarizing this file may parse it with libcst (a Pulumi program); a
-    plain module is read with ``ast`` alone. From the bytes: a hint, never a verdict."""
-    return PULUMI_MARKER.encode() in source or path.rsplit("/", 1)[-1] == ENTRY_POINT
+    """``_is_program`` from the bytes, before they are decoded: a hint, never a verdict
+    (latin-1 maps byte for byte, so the marker is found where its bytes are)."""
+    return _is_program(path, source.decode("latin-1"))
 
 
 def summarize(path: str, source: bytes) -> FileSummary:
@@ -31,7 +37,7 @@ def summarize(path: str, source: bytes) -> FileSummary:
     with stack_room():
         if problem is not None or tree is None:
             return _not_valid_for_this_python(path, text, problem)
-        if PULUMI_MARKER not in text and path.rsplit("/", 1)[-1] != ENTRY_POINT:
+        if not _is_program(path, text):
             return summarize_constants(path, tree)
         spans = AstSpans(tree, split_lines(text))
         too_deep = spans.too_deep_at()
@@ -52,7 +58,7 @@ def _not_valid_for_this_python(path: str, text: str, problem: ParseProblem | Non
     if parses_as_newer_python(text):
         # valid for a newer interpreter: libcst reads it (spans from libcst, no ast tree);
         # a file without pulumi only lends constants, which are then not seen
-        if PULUMI_MARKER in text or path.rsplit("/", 1)[-1] == ENTRY_POINT:
+        if _is_program(path, text):
             no_tree = AstSpans(ast.Module(body=[], type_ignores=[]), ())  # no ast spans: libcst's are used
             return _walked(path, text, no_tree)
         return FileSummary(path)
