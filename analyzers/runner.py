@@ -388,9 +388,11 @@ class _Run(Generic[SummaryT, EnvironmentT]):
             from analyzers import workers
 
             pending = [(item.relative, item.source) for item in files]
-            self.parsers = workers.start_early(
-                _SummarizeEncoded(self.front_end.summarize_file, self.front_end.dump_summary),
-                partial(self.front_end.warm_up, pending))
+            self.parsers = workers.start_early(self._summarize(), partial(self.front_end.warm_up, pending))
+
+    def _summarize(self) -> _SummarizeEncoded[SummaryT]:
+        """What a parser process runs on a file: its summary, and its cache data."""
+        return _SummarizeEncoded(self.front_end.summarize_file, self.front_end.dump_summary)
 
     def read(self, root: Path, group: Sequence[Path], reported: set[Path]) -> list[_ReadFile]:
         """Read each file of a project; one that can't be read is an SG000 finding."""
@@ -490,9 +492,7 @@ class _Run(Generic[SummaryT, EnvironmentT]):
 
         cache, front_end = self.cache, self.front_end
         processes = self.jobs if self.jobs is not None else (os.cpu_count() or 1)
-        summarize = self.parsers.summarize if self.parsers is not None else _SummarizeEncoded(
-            front_end.summarize_file, front_end.dump_summary)
-        encoded = workers.summarize_all(summarize, pending, processes, meanwhile, self.parsers)
+        encoded = workers.summarize_all(self._summarize(), pending, processes, meanwhile, self.parsers)
         summaries: dict[int, SummaryT] = {}
         for position, outcome in zip(indexes, encoded, strict=True):
             if isinstance(outcome, workers.Aborted):

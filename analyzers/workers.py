@@ -76,23 +76,19 @@ def summarize_all(summarize: Callable[[str, bytes], SummaryT], pending: Sequence
     open; without it, processes are started for these files and stopped after them."""
     if pending:
         size = max(1, min(processes, len(pending)))
-        if pool is not None:
+        if pool is not None:  # it started a process: if all die, it finishes in this one
             pool.size = max(size, len(pool.workers))
+            return pool.run(pending, meanwhile)
+        forking = "fork" in multiprocessing.get_all_start_methods()
+        if forking or len(pending) >= SPAWN_THRESHOLD:
+            context = multiprocessing.get_context("fork" if forking else "spawn")
+            started = Pool(context, summarize, size)
             try:
-                return pool.run(pending, meanwhile)
+                return started.run(pending, meanwhile)
             except _CannotStart:
-                pass  # its first process died and no other starts: in this process
-        else:
-            forking = "fork" in multiprocessing.get_all_start_methods()
-            if forking or len(pending) >= SPAWN_THRESHOLD:
-                context = multiprocessing.get_context("fork" if forking else "spawn")
-                started = Pool(context, summarize, size)
-                try:
-                    return started.run(pending, meanwhile)
-                except _CannotStart:
-                    pass  # no processes here (a sandbox): the same work, in this process
-                finally:
-                    started.close()
+                pass  # no processes here (a sandbox): the same work, in this process
+            finally:
+                started.close()
     if meanwhile is not None:
         meanwhile(_not_yet)
     return [summarize(path, source) for path, source in pending]
@@ -107,10 +103,9 @@ def start_early(summarize: Summarize, warm_up: Callable[[], None]) -> Pool | Non
         return None
     pool = Pool(multiprocessing.get_context("fork"), summarize, 1, warm_up)
     try:
-        pool.workers.append(_Worker(pool.context, summarize, warm_up))
+        pool.start_worker()
     except OSError:
         return None
-    pool.started_one = True
     return pool
 
 
@@ -206,6 +201,13 @@ class Pool:
             self._collect(results, pending)
         return results
 
+    def start_worker(self) -> _Worker:
+        """Start one more child (OSError: it could not be started)."""
+        worker = _Worker(self.context, self.summarize, self.warm_up)
+        self.started_one = True
+        self.workers.append(worker)
+        return worker
+
     def close(self) -> None:
         """Stop every child: an idle one is asked to exit (one never given a file may still
         be warming up: it is stopped), a busy one (an interrupted run) is killed."""
@@ -231,7 +233,7 @@ class Pool:
                 self._give(worker, queue, pending)
         while queue and len(self.workers) < self.size:
             try:
-                worker = _Worker(self.context, self.summarize, self.warm_up)
+                worker = self.start_worker()
             except OSError:
                 if not self.started_one:
                     raise _CannotStart from None
@@ -240,8 +242,6 @@ class Pool:
                         task = queue.popleft()
                         results[task] = self.summarize(*pending[task])
                 break
-            self.started_one = True
-            self.workers.append(worker)
             self._give(worker, queue, pending)
 
     def _give(self, worker: _Worker, queue: deque[int], pending: Sequence[tuple[str, bytes]]) -> None:
