@@ -96,16 +96,15 @@ class Runner:
         return seconds, rss, out
 
     def lint(self, project: Path, cache: Path, jobs: int, report: Path) -> tuple[float, float, list]:
-        seconds, rss, _ = self.run(["-m", "analyzers", "lint", "--exit-zero", "-q", "--jobs", str(jobs),
-                                    "--cache-dir", str(cache), "--format", "json", "-o", str(report), "."],
-                                   project)
-        return seconds, rss, _findings(report)
+        return self._lint(project, cache, report, "--jobs", str(jobs), ".")
 
     def hook(self, project: Path, cache: Path, staged: Path, report: Path) -> tuple[float, float, list]:
         """What pre-commit runs: the staged file named, the project indexed around it."""
+        return self._lint(project, cache, report, str(staged.relative_to(project)))
+
+    def _lint(self, project: Path, cache: Path, report: Path, *arguments: str) -> tuple[float, float, list]:
         seconds, rss, _ = self.run(["-m", "analyzers", "lint", "--exit-zero", "-q", "--cache-dir", str(cache),
-                                    "--format", "json", "-o", str(report), str(staged.relative_to(project))],
-                                   project)
+                                    "--format", "json", "-o", str(report), *arguments], project)
         return seconds, rss, _findings(report)
 
 
