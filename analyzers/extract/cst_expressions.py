@@ -144,12 +144,13 @@ class ExpressionConverter:
     def owner(self) -> str:
         return self.owners[-1]
 
-    def store(self, value: ir.Expr) -> ir.Binding:
-        """Record a value once (owned by the current function/loop) and refer to it."""
+    def store(self, value: ir.Expr, owner: str | None = None) -> ir.Binding:
+        """Record a value once (owned by ``owner``, by default the current function/loop)
+        and refer to it."""
         if isinstance(value, ir.Binding):
             return value
         self.bindings.append(value)
-        self.binding_owners.append(self.owner)
+        self.binding_owners.append(self.owner if owner is None else owner)
         return ir.Binding(len(self.bindings) - 1)
 
     def bind(self, name: str, value: ir.Expr, scope: flow.Scope | None = None) -> ir.Expr:

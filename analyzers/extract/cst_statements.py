@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
@@ -315,7 +315,10 @@ class StatementWalker(ExpressionConverter):
     def _exit(self, value: ir.Expr | None) -> None:
         scope = self._function_scope()
         if scope is not None and not self._dead:
-            scope.returns.append(ReturnPath(value, tuple(scope.guards), scope.uncertain == 0))
+            # Stored as the function's binding: a cached summary decodes it with the rest of
+            # the function's bindings, when phase 2 first runs the function (lazy_bindings).
+            stored = self.store(value, scope.qualname) if value is not None else None
+            scope.returns.append(ReturnPath(stored, tuple(scope.guards), scope.uncertain == 0))
         self._dead = True
 
     def _jump(self, node: cst.CSTNode) -> None:
@@ -485,7 +488,8 @@ class StatementWalker(ExpressionConverter):
         number = self._loop_numbers.get(owner, 0)
         self._loop_numbers[owner] = number + 1
         qualname = f"{owner}.<for{number}>" if owner else f"<for{number}>"
-        self.loops[qualname] = LoopInfo(qualname, owner, iterable)
+        # Its owner's binding, decoded with the owner's others (see ``_exit``).
+        self.loops[qualname] = LoopInfo(qualname, owner, self.store(iterable))
         log = scope.open_branch()
         self.owners.append(qualname)
         try:
@@ -506,7 +510,7 @@ class StatementWalker(ExpressionConverter):
             before = None if previous is flow.MISSING else previous
             scope.set(name, self.store(ir.AfterLoop(qualname, before, value)))
         if carried:
-            self.loops[qualname] = LoopInfo(qualname, owner, iterable, tuple(carried))
+            self.loops[qualname] = replace(self.loops[qualname], carried=tuple(carried))
         if node.orelse is not None:
             self.suite(node.orelse.body)
 

@@ -56,7 +56,7 @@ class CallSite:
 class ReturnPath:
     """A ``return`` (or ``raise``: ``value`` None) and the branch conditions leading to it."""
 
-    value: Expr | None
+    value: Expr | None  # a binding of the function (decoded with its others: ``lazy_bindings``)
     guards: tuple[tuple[Expr, bool], ...]  # (condition, whether it must be true)
     certain: bool  # False inside loops, try blocks and match cases: guards are not the whole story
 
@@ -83,7 +83,7 @@ class LoopInfo:
 
     qualname: str
     owner: str
-    iterable: Expr
+    iterable: Expr  # a binding of ``owner``, made before the loop runs
     # Values carried from one iteration to the next: a binding made before the
     # loop (by index) and the expression it holds at the end of an iteration.
     carried: tuple[tuple[int, Expr], ...] = ()

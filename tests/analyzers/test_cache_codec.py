@@ -61,6 +61,24 @@ def test_a_function_s_bindings_are_decoded_when_first_read() -> None:
     assert cached == made  # reading all of them gives what phase 1 made
 
 
+def test_what_a_function_returns_and_its_loops_iterate_over_are_decoded_with_its_bindings() -> None:
+    """Most functions of a large project never run: their return values and their loops'
+    iterables are their own bindings, still encoded until phase 2 reads one of them."""
+    made, cached = _round_trip(HELPERS)
+    unused = cached.functions["unused"]
+    loop = next(loop for loop in cached.loops.values() if loop.owner == "unused")
+    stored = [path.value for path in unused.returns if path.value is not None] + [loop.iterable]
+    assert len(stored) == 2 and all(isinstance(value, ir.Binding) for value in stored)
+    assert {made.binding_owners[value.index] for value in stored if isinstance(value, ir.Binding)} == {"unused"}
+    bindings = cached.bindings
+    assert isinstance(bindings, LazyBindings)
+    before = bindings.encoded()
+    returned = made.bindings[stored[0].index] if isinstance(stored[0], ir.Binding) else None
+    assert isinstance(returned, ir.MapDisplay)
+    assert bindings[stored[0].index] == returned and bindings.encoded() < before  # read: decoded
+    assert analyze([cached]) == analyze([made])
+
+
 def test_a_node_a_unit_shares_with_the_summary_is_the_same_object_after_decoding() -> None:
     # The loop's iterable (a project function's call, kept among the invocations) is
     # also part of the loop variable's binding, inside the unit of ``make``: decoded
@@ -79,7 +97,8 @@ make()
     assert isinstance(cached.bindings, LazyBindings)
     element = next(cached.bindings[index] for index, owner in enumerate(cached.binding_owners)
                    if owner == loop.qualname and isinstance(cached.bindings[index], ir.Element))
-    assert element.iterable is loop.iterable
+    assert isinstance(loop.iterable, ir.Binding)  # the loop's iterable: a binding of ``make``
+    assert element.iterable is cached.bindings[loop.iterable.index]
     fresh = build([made], "test").graph
     again = build([load_summary(dump_summary(made))], "test").graph
     assert sorted(r.name for r in again if r.type == BUCKETS) == sorted(r.name for r in fresh if r.type == BUCKETS)
