@@ -195,7 +195,7 @@ def reset_meter() -> None:
 def data(value: Any, parts: Iterable[Val] = ()) -> Val:
     """A plain value whose references/flags are those of ``parts`` (unknown when it is
     too big to handle: see MAX_DATA_SIZE)."""
-    if _meter.too_big(value):
+    if isinstance(value, _CONTAINERS) and _meter.too_big(value):
         value = UNKNOWN
     deps: frozenset[str] = frozenset()
     unresolved = secret = False
@@ -213,6 +213,8 @@ def unknown(parts: Iterable[Val] = ()) -> Val:
 
 def is_fully_known(value: Any) -> bool:
     """No UNKNOWN anywhere inside (iteratively, containers may be large)."""
+    if not isinstance(value, _CONTAINERS):  # most values: a string, a number, None
+        return value is not UNKNOWN
     pending = [value]
     while pending:
         current = pending.pop()
