@@ -340,7 +340,7 @@ class _Builder:
         """Dependencies as the SDK records them: a project component stands for its
         custom (and component-package) descendants."""
         result: list[str] = []
-        pending = sorted(keys)
+        pending = list(keys)  # in any order: the caller sorts what this finds
         seen: set[str] = set()
         while pending:
             key = pending.pop()

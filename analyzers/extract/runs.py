@@ -43,9 +43,11 @@ class Runs(EvaluatorState):
         """The runs of ``owner`` (a function or loop of ``module``) that ``ctx`` sees."""
         if not owner:
             return [self.root]
-        for context in ctx.chain():
+        context: Context | None = ctx
+        while context is not None:  # the chain, without building it: most reads stop in ctx itself
             if context.module is module and context.function == owner:
                 return [context]
+            context = context.caller
         loop = module.loops.get(owner)
         if loop is not None:
             found: list[Context] = []
