@@ -354,7 +354,7 @@ def collect(paths: Sequence[Path], excludes: Excludes, force_exclude: bool = Fal
     for file in explicit_files:
         files.setdefault(file, os.path.realpath(file))
 
-    explicit_real = {os.path.realpath(file) for file in explicit_files}
+    explicit_real = {files[file] for file in explicit_files}
     seen_real: set[str] = set()
     for file, real in files.items():
         if real in seen_real:
