@@ -12,6 +12,7 @@ of what the program creates at its root, as the engine does.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -109,7 +110,9 @@ class _Builder:
         self.project = project
         self.ev = Evaluator(summaries, providers)
         self.components = ComponentIndex(self.ev)
-        self.ev.components = self.components
+        # The index holds the evaluator; held back weakly, the evaluation is freed with the
+        # graph by reference counting (the runner keeps phase 2 out of the collector's scans).
+        self.ev.components = weakref.proxy(self.components)
         self.nodes: dict[str, Node] = {}
         self._sites_by_owner: dict[tuple[str, str], list[int]] = {}
         self._invocations_by_owner: dict[tuple[str, str], list[ir.Call]] = {}

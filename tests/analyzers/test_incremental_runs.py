@@ -220,3 +220,27 @@ def test_a_run_exempts_what_it_decodes_from_the_collector_only_while_it_runs(
     finally:
         gc.unfreeze()
     assert keep
+
+
+def test_phase_2_runs_without_the_collector_and_what_it_makes_stays_exempt_until_the_run_ends(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Phase 2's tables and graph live until the run ends: the cyclic collector neither scans
+    them while phase 2 runs nor afterwards (they are frozen, and given back at the end)."""
+    import gc
+
+    from analyzers import project as front_end
+
+    events: list[tuple[str, bool]] = []
+    analyze = front_end.analyze
+
+    def watched(*args: object, **kwargs: object) -> object:
+        events.append(("analyze", gc.isenabled()))
+        return analyze(*args, **kwargs)  # type: ignore[arg-type]
+
+    freeze = gc.freeze
+    monkeypatch.setattr(front_end, "analyze", watched)
+    monkeypatch.setattr(gc, "freeze", lambda: events.append(("freeze", gc.isenabled())) or freeze())
+    result = runner.run(RunOptions(paths=[project], cache_dir=tmp_path / "cache", jobs=1), cwd=tmp_path)
+    assert result.findings  # the project's planted fault: phase 2 did run
+    assert events[-2:] == [("analyze", False), ("freeze", False)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
