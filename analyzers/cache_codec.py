@@ -16,7 +16,9 @@ by number afterwards, as pickle's memo does, so shared subtrees stay shared.
 
 A function's bindings are written as one opaque unit (``[_LAZY, count, bytes]``,
 the bytes an entry of this same format): phase 2 decodes the unit only if it
-reads one of them (``analyzers.lazy_bindings``). A node the unit shares with the
+reads one of them (``analyzers.lazy_bindings``); so are a module's module-level
+functions, as one unit (``[_FUNCTIONS, map, bytes]``, their values None in the
+map, which keeps every name and the order). A node a unit shares with the
 rest of the summary is written outside it and referred to as ``[_OUTER, n]``,
 so a unit decoded later holds the very objects an eager decode would (the
 evaluator tells calls apart by identity); see ``lazy_units``.
@@ -37,7 +39,7 @@ import msgpack
 
 from analyzers.extract import ir, summary
 from analyzers.findings import Finding
-from analyzers.lazy_bindings import LazyBindings, Unit
+from analyzers.lazy_bindings import LazyBindings, LazyFunctions, Unit
 from policypack.rules.base import Severity
 
 # Every type an entry may hold, in a fixed order: the order is the format, so
@@ -66,6 +68,9 @@ _REF = _TUPLE + 7  # [_REF, n]: the n-th shared value, counted in the order they
 _BINDINGS = _TUPLE + 8  # [_BINDINGS, part, ...]: FileSummary.bindings, each part a binding or a _LAZY unit
 _LAZY = _TUPLE + 9  # [_LAZY, count, bytes]: ``count`` bindings, encoded on their own
 _OUTER = _TUPLE + 10  # in a unit, [_OUTER, n]: the n-th shared value of the summary around it
+# [_FUNCTIONS, map, bytes]: FileSummary.functions, the module-level functions' values None in
+# the map and encoded on their own in ``bytes`` (a map of them)
+_FUNCTIONS = _TUPLE + 11
 # A function with fewer bindings is written inline: a unit costs an object and a call to read.
 MIN_UNIT = 4
 _INT_RANGE = (-(2**63), 2**64 - 1)
@@ -111,8 +116,9 @@ def dumps(value: summary.FileSummary) -> bytes:
     counts: dict[int, int] = {}
     _count_nodes(value, counts)
     shared = {key for key, count in counts.items() if count > 1}
+    units, functions = _lazy_parts(value)
     try:
-        return msgpack.packb(_Encoder(shared, lazy_units(value)).summary(value), use_bin_type=True)
+        return msgpack.packb(_Encoder(shared, units, functions).summary(value), use_bin_type=True)
     except (TypeError, ValueError, OverflowError, RecursionError) as error:
         raise EncodeError(f"cannot encode this summary ({type(error).__name__})") from None
 
@@ -195,6 +201,18 @@ def lazy_units(value: summary.FileSummary) -> list[tuple[int, int]]:
     very objects an eager decode would (the evaluator keys some memos by a node's
     identity: a call decoded twice would run twice); a node two units share has no such
     home, so those units are written inline."""
+    return _lazy_parts(value)[0]
+
+
+def lazy_functions(value: summary.FileSummary) -> tuple[str, ...]:
+    """The module-level functions (not methods, not nested) to write as one unit, decoded
+    when phase 2 first reads one of them (``lazy_bindings.LazyFunctions``): most are
+    helpers nothing runs. None are when there are fewer than ``MIN_UNIT``, or when they
+    share a node with a unit of bindings (written inline, as units sharing one are)."""
+    return _lazy_parts(value)[1]
+
+
+def _lazy_parts(value: summary.FileSummary) -> tuple[list[tuple[int, int]], tuple[str, ...]]:
     owners, count = value.binding_owners, len(value.bindings)
     candidates: list[tuple[int, int]] = []
     start = 0
@@ -206,29 +224,41 @@ def lazy_units(value: summary.FileSummary) -> list[tuple[int, int]]:
         if function and end - start >= MIN_UNIT:
             candidates.append((start, end))
         start = end
+    functions = tuple(name for name, info in value.functions.items() if not info.owner and info.class_name is None)
     reached: dict[int, int] = {}  # id of a node that is not a plain leaf → the first unit reaching it
     mixed: set[int] = set()  # units that reach a node another unit reaches
     for unit, (first, end) in enumerate(candidates):
-        stack: list[Any] = [value.bindings[position] for position in range(first, end)]
-        while stack:
-            item = stack.pop()
-            kind = type(item)
-            if kind in _TAG:
-                children = [getattr(item, name) for name in _FIELDS[_TAG[kind]]]
-                if not any(type(child) in _TAG or isinstance(child, tuple | list | frozenset | Mapping)
-                           for child in children):
-                    continue  # a plain leaf (a name, a literal): equal copies are the same to phase 2
-                first_unit = reached.get(id(item))
-                if first_unit is None:
-                    reached[id(item)] = unit
-                    stack.extend(children)
-                elif first_unit != unit:
-                    mixed.update((first_unit, unit))
-            elif kind in (tuple, list, frozenset):
-                stack.extend(item)
-            elif isinstance(item, Mapping):
-                stack.extend(item.values())
-    return [span for unit, span in enumerate(candidates) if unit not in mixed]
+        _reach([value.bindings[position] for position in range(first, end)], unit, reached, mixed)
+    if len(functions) >= MIN_UNIT:
+        _reach([value.functions[name] for name in functions], len(candidates), reached, mixed)
+    else:
+        functions = ()
+    units = [span for unit, span in enumerate(candidates) if unit not in mixed]
+    return units, (() if len(candidates) in mixed else functions)
+
+
+def _reach(roots: list[Any], unit: int, reached: dict[int, int], mixed: set[int]) -> None:
+    """Record which nodes ``unit`` (written from ``roots``) reaches, and the units it
+    shares one with."""
+    stack = roots
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind in _TAG:
+            children = [getattr(item, name) for name in _FIELDS[_TAG[kind]]]
+            if not any(type(child) in _TAG or isinstance(child, tuple | list | frozenset | Mapping)
+                       for child in children):
+                continue  # a plain leaf (a name, a literal): equal copies are the same to phase 2
+            first_unit = reached.get(id(item))
+            if first_unit is None:
+                reached[id(item)] = unit
+                stack.extend(children)
+            elif first_unit != unit:
+                mixed.update((first_unit, unit))
+        elif kind in (tuple, list, frozenset):
+            stack.extend(item)
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
 
 
 def _function_of(owner: str) -> str:
@@ -238,19 +268,31 @@ def _function_of(owner: str) -> str:
 
 class _Encoder:
     def __init__(self, shared: set[int], units: list[tuple[int, int]] | None = None,
-                 outer: dict[int, int] | None = None) -> None:
+                 functions: tuple[str, ...] = (), outer: dict[int, int] | None = None) -> None:
         self._shared = shared
         self._written: dict[int, int] = {}
         self._units = units or []
+        self._functions = frozenset(functions)  # module-level functions written as a unit
         self._outer = outer or {}  # for a unit: the shared nodes the summary around it wrote
-        self._deferred: list[tuple[list[Any], tuple[Any, ...]]] = []
+        self._deferred: list[tuple[list[Any], Any]] = []  # (the unit's array, what it holds)
+
+    def _field(self, value: summary.FileSummary, name: str) -> Any:
+        if name == "bindings":
+            return self._bindings(value.bindings)
+        if name == "functions" and self._functions:
+            part: list[Any] = [_FUNCTIONS, {qualname: None if qualname in self._functions else self.encode(info)
+                                            for qualname, info in value.functions.items()}, b""]
+            self._deferred.append((part, {qualname: info for qualname, info in value.functions.items()
+                                          if qualname in self._functions}))
+            return part
+        return self.encode(getattr(value, name))
 
     def summary(self, value: summary.FileSummary) -> Any:
         """The summary's tree; each unit is encoded once the rest is, referring to the
         nodes it shares with the rest by their numbers there."""
         tree = self.encode(value)
-        for part, bindings in self._deferred:
-            part[2] = msgpack.packb(_Encoder(self._shared, outer=self._written).encode(bindings), use_bin_type=True)
+        for part, held in self._deferred:
+            part[-1] = msgpack.packb(_Encoder(self._shared, outer=self._written).encode(held), use_bin_type=True)
         return tree
 
     def _bindings(self, bindings: Any) -> Any:
@@ -274,9 +316,8 @@ class _Encoder:
                 return [_REF, self._written[key]]
             if key in self._outer:
                 return [_OUTER, self._outer[key]]
-            if kind is summary.FileSummary:  # its bindings may hold units
-                node = [tag, *(self._bindings(value.bindings) if name == "bindings"
-                               else self.encode(getattr(value, name)) for name in _FIELDS[tag])]
+            if kind is summary.FileSummary:  # its bindings and functions may hold units
+                node = [tag, *(self._field(value, name) for name in _FIELDS[tag])]
             else:
                 node = [tag, *(self.encode(getattr(value, name)) for name in _FIELDS[tag])]
             if key in self._shared:
@@ -353,6 +394,10 @@ class _Decoder:
                 return tuple(parts)
             # The summary's shared values are all known by the time a unit is read.
             return LazyBindings(parts, partial(_load_unit, self._shared))
+        if tag == _FUNCTIONS:
+            if len(node) != 3 or type(node[1]) is not dict or type(node[2]) is not bytes:
+                raise DecodeError("a malformed unit of functions")
+            return LazyFunctions(node[1], partial(_load_unit, self._shared, node[2]))
         if tag == _OUTER:
             if len(node) != 2 or type(node[1]) is not int or not 0 <= node[1] < len(self._outer):
                 raise DecodeError("a reference out of range")

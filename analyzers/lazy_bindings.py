@@ -1,19 +1,22 @@
-"""A summary's bindings as a cached run reads them: decoded a function at a time,
-when phase 2 first reads one of them.
+"""A summary's bindings and functions as a cached run reads them: decoded a unit at a
+time, when phase 2 first reads one of them.
 
 Most of what a large project binds lives in helper functions phase 2 never
 runs (nothing calls them, and they create nothing): decoding them on every run
 was most of the cost of reading a cached summary. The codec stores the bindings
 of such a function as one opaque unit (``cache_codec``) and this sequence
-decodes a unit on the first read of any of its indexes.
+decodes a unit on the first read of any of its indexes. A module's functions
+(their parameters, defaults and return paths) are stored the same way, one unit
+for the module-level ones; the names stay readable without decoding them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from analyzers.extract.ir import Expr, Opaque
+from analyzers.extract.summary import FunctionInfo, ReturnPath
 
 
 class Unit:
@@ -90,3 +93,59 @@ class LazyBindings(Sequence[Expr]):
     def encoded(self) -> int:
         """How many bindings are still encoded (for tests)."""
         return sum(1 for item in self._items if type(item) is Unit)
+
+
+class LazyFunctions(Mapping[str, FunctionInfo]):
+    """A module's functions, in definition order; the module-level ones (value None until
+    then) decoded from one unit on the first read of any of them. Iterating over the
+    names, and asking whether a name is a module-level function, decodes nothing."""
+
+    __slots__ = ("_functions", "_load", "_pending")
+
+    def __init__(self, functions: dict[str, FunctionInfo | None], load: Callable[[], Any]) -> None:
+        self._functions = functions
+        self._pending = frozenset(name for name, info in functions.items() if info is None)
+        self._load = load
+
+    def _decode(self) -> None:
+        pending, self._pending = self._pending, frozenset()
+        try:
+            found = self._load()
+        except ValueError:
+            found = None
+        if not (isinstance(found, dict) and found.keys() == pending
+                and all(type(info) is FunctionInfo for info in found.values())):
+            # Entries are authenticated, so this is never expected; were it to happen, the
+            # functions take any arguments and return unknown values, never wrong ones.
+            found = {name: _unknown_function(name) for name in pending}
+        for name in pending:  # values only: the names may be being iterated over
+            self._functions[name] = found[name]
+
+    def __getitem__(self, name: str) -> FunctionInfo:
+        info = self._functions[name]
+        if info is None:
+            self._decode()
+            info = self._functions[name]
+        assert info is not None
+        return info
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._functions)
+
+    def __len__(self) -> int:
+        return len(self._functions)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._functions
+
+    def module_level(self, name: str) -> bool | None:
+        """True when ``name`` is a module-level function still encoded (no method, nothing
+        nested: the unit holds only those); None when its value must be read to tell."""
+        return True if name in self._pending else None
+
+    def __repr__(self) -> str:
+        return f"LazyFunctions({dict(self)!r})"
+
+
+def _unknown_function(name: str) -> FunctionInfo:
+    return FunctionInfo(name, "", None, (), "args", (), "kwargs", {}, (ReturnPath(Opaque(), (), True),), frozenset())

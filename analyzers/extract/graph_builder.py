@@ -13,7 +13,7 @@ of what the program creates at its root, as the engine does.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from analyzers.extract import ir, naming, options
@@ -21,7 +21,7 @@ from analyzers.extract.components import ComponentIndex
 from analyzers.extract.contexts import Context
 from analyzers.extract.evaluate import Evaluator
 from analyzers.extract.sites import LOCAL_COMPONENT, SiteInstance, class_node_key
-from analyzers.extract.summary import CallSite, FileSummary, Span
+from analyzers.extract.summary import CallSite, FileSummary, FunctionInfo, Span
 from analyzers.extract.values import (
     ARGS,
     DATA,
@@ -169,12 +169,20 @@ class _Builder:
             instantiated.update(self.components.mro(class_key))
         waiting: list[tuple[FileSummary, str]] = []
         for path, module in sorted(self.ev.modules.items()):
-            for qualname, info in module.functions.items():
-                if ((path, qualname) in self.ev.runs and (path, qualname) not in self.ev.refused) or info.owner:
+            functions = module.functions
+            for qualname in functions:  # a cached module's helpers stay encoded (lazy_bindings)
+                if (path, qualname) in self.ev.runs and (path, qualname) not in self.ev.refused:
                     continue
-                if info.class_name is not None and (path, info.class_name) in instantiated:
+                if _module_level(functions, qualname):
+                    class_name = None
+                else:
+                    info = functions[qualname]
+                    if info.owner:
+                        continue
+                    class_name = info.class_name
+                if class_name is not None and (path, class_name) in instantiated:
                     continue  # a method the program never calls on its instances
-                if info.class_name is None and not self._has_work(path, qualname):
+                if class_name is None and not self._has_work(path, qualname):
                     # Its run would create nothing, only contexts (most helpers of a large
                     # project): they would take room under MAX_CONTEXTS from runs that do.
                     continue
@@ -442,6 +450,16 @@ class _Builder:
                 return None
             current = parent_node.parent
         return None
+
+
+def _module_level(functions: Mapping[str, FunctionInfo], qualname: str) -> bool:
+    """Whether ``qualname`` is a module-level function (not a method, nothing nested); a
+    cached module's functions (``lazy_bindings.LazyFunctions``) tell without decoding it."""
+    told = getattr(functions, "module_level", None)
+    if told is not None and told(qualname):
+        return True
+    info = functions[qualname]
+    return not info.owner and info.class_name is None
 
 
 def _called_name(func: ir.Expr) -> str:

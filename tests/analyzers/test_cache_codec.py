@@ -12,7 +12,7 @@ from analyzers import cache_codec
 from analyzers.extract import ir
 from analyzers.extract.graph_builder import build
 from analyzers.extract.summary import FileSummary, FunctionInfo
-from analyzers.lazy_bindings import LazyBindings, Unit
+from analyzers.lazy_bindings import LazyBindings, LazyFunctions, Unit
 from analyzers.project import analyze, dump_summary, load_summary, summarize_file
 from tests.support.examples import example_programs
 
@@ -139,3 +139,121 @@ def test_a_cached_summary_gives_the_findings_of_a_fresh_one(label: str, code: st
     made, cached = _round_trip(code)
     assert cached == made
     assert analyze([load_summary(dump_summary(made))], {}) == analyze([made], {})
+
+
+FUNCTIONS = '''
+import pulumi_aws as aws
+
+def bucket(name, versioned=False):
+    return aws.s3.Bucket(name, versioning={"enabled": versioned})
+
+def tag(name, team="platform"):
+    return {"Name": name, "Team": team}
+
+def unused(items):
+    return [item for item in items if item]
+
+def also_unused(limit=3):
+    return limit * 2
+
+class Store:
+    def open(self):
+        return 1
+
+def outer():
+    def inner():
+        return 2
+    return inner()
+
+made = bucket("logs", versioned=True)
+'''
+
+
+def test_module_level_functions_are_decoded_when_first_read_and_their_names_without_it() -> None:
+    made, cached = _round_trip(FUNCTIONS)
+    functions = cached.functions
+    assert isinstance(functions, LazyFunctions)
+    assert cache_codec.lazy_functions(made) == ("bucket", "tag", "unused", "also_unused", "outer")
+    assert list(functions) == list(made.functions)  # names, in definition order: nothing decoded
+    assert functions.module_level("unused") and functions.module_level("outer")
+    assert functions.module_level("Store.open") is None and functions.module_level("outer.inner") is None
+    assert functions["Store.open"] == made.functions["Store.open"]  # methods and nested: not in the unit
+    assert functions.module_level("tag")  # ... so reading them decodes nothing
+    assert functions["tag"] == made.functions["tag"]
+    assert functions.module_level("unused") is None  # one read decodes the module-level ones
+    assert cached == made
+
+
+def test_phase_2_decodes_no_module_level_function_it_does_not_run() -> None:
+    helpers = '''
+import pulumi
+
+def unused(items):
+    return [item for item in items if item]
+
+def also_unused(limit=3):
+    return limit * 2
+
+def spare(value):
+    return value
+
+def last(value="x"):
+    return value
+'''
+    made, cached = _round_trip(helpers, "helpers.py")
+    main = summarize_file("__main__.py", textwrap.dedent(FUNCTIONS).encode())
+    assert isinstance(cached.functions, LazyFunctions)
+    found = analyze([load_summary(dump_summary(main)), cached])
+    assert cached.functions.module_level("unused")  # the generic pass told them apart by name
+    assert found == analyze([main, made])
+    main_cached = load_summary(dump_summary(main))
+    graph = build([main_cached], "test").graph
+    assert [r.name for r in graph if r.type == BUCKETS] == ["logs"]  # ``bucket`` ran: decoded
+    assert isinstance(main_cached.functions, LazyFunctions) and main_cached.functions.module_level("unused") is None
+
+
+def test_a_call_a_module_level_function_shares_with_the_summary_is_the_same_object_after_decoding() -> None:
+    # ``names(flag)`` is both a branch test of ``pick``'s return paths (in the unit) and an
+    # invocation of ``pick`` (outside it): decoded twice it would be two calls, run twice.
+    code = FUNCTIONS + '''
+def names(prefix):
+    aws.s3.Bucket(f"{prefix}-a")
+    return prefix
+
+def pick(flag):
+    if names(flag):
+        return 1
+    return 2
+
+pick("data")
+'''
+    made, cached = _round_trip(code)
+    assert isinstance(cached.functions, LazyFunctions) and "pick" in cache_codec.lazy_functions(made)
+    test = cached.functions["pick"].returns[0].guards[0][0]
+    assert any(call is test for owner, call in cached.invocations if owner == "pick")
+    assert analyze([load_summary(dump_summary(made))]) == analyze([made])
+
+
+def test_module_level_functions_sharing_a_node_with_a_unit_of_bindings_are_written_inline() -> None:
+    shared = ir.Call(ir.Global("make"), (), ())
+    def info(name: str, default: ir.Expr | None = None) -> FunctionInfo:
+        return FunctionInfo(name, "", None, (), None, (), None, {"x": default} if default else {}, (), frozenset())
+    functions = {name: info(name) for name in "abcd"}
+    bindings = (shared, ir.Lit(1), ir.Lit(2), ir.Lit(3))
+    summary = FileSummary("m.py", bindings=bindings, binding_owners=("f",) * 4,
+                          functions={**functions, "f": info("f", shared)})
+    assert cache_codec.lazy_units(summary) == [] and cache_codec.lazy_functions(summary) == ()
+    decoded = load_summary(dump_summary(summary))
+    assert not isinstance(decoded.functions, LazyFunctions)
+    assert decoded.functions["f"].defaults["x"] is decoded.bindings[0]
+    apart = FileSummary("m.py", bindings=bindings, binding_owners=("f",) * 4, functions={**functions, "f": info("f")})
+    assert cache_codec.lazy_units(apart) == [(0, 4)] and cache_codec.lazy_functions(apart) == (*"abcd", "f")
+
+
+def test_functions_that_do_not_decode_take_any_arguments_and_return_unknown_values() -> None:
+    # As for bindings: a defect, never an attack (entries are authenticated).
+    functions = LazyFunctions({"f": None, "g": None}, partial(cache_codec._load_unit, [], b"\xc1"))
+    assert list(functions) == ["f", "g"]
+    unknown = functions["g"]
+    assert unknown.vararg and unknown.kwarg and [path.value for path in unknown.returns] == [ir.Opaque()]
+    assert functions.module_level("f") is None and list(functions) == ["f", "g"]
