@@ -47,7 +47,7 @@ from analyzers.cache_codec import dump_findings, load_findings
 from analyzers.config import Config
 from analyzers.discovery import DEFAULT_EXCLUDES, Excludes, collect, glob_matches
 from analyzers.findings import Finding
-from analyzers.front_end import EnvironmentT, FrontEnd, ProjectPath, RuleOptions, SummaryT
+from analyzers.front_end import EnvironmentT, FrontEnd, ProjectPath, RuleOptions, SummaryT, can_fix
 from analyzers.reading import FileTooLarge, read_regular_file
 from analyzers.selection import SelectionLayer, enabled_codes, resolve, severity_overrides
 from analyzers.suppressions import SuppressionPolicy
@@ -96,6 +96,10 @@ class RunOptions:
     # The CI gate's hook: given every project's resource index, findings to add before
     # selection and suppressions apply (runtime violations mapped to source lines).
     extra_findings: Callable[[Sequence[ProjectIndex]], ExtraFindings] | None = None
+    # A caller that ends its process without freeing anything (the CLI: os._exit) passes a
+    # list, and the last project's analysis (its graph and summaries) is appended to it
+    # rather than freed object by object when the run ends (~0.03 s at 1,200 files).
+    left_for_exit: list[object] | None = None
 
 
 @dataclass(frozen=True)
@@ -241,7 +245,8 @@ def run(options: RunOptions, front_end: FrontEnd[Any, Any] | None = None, cwd: P
     front_end = front_end or load_front_end()
     result = RunResult(findings=[], files=[])
     cache = _open_cache(options, front_end, cwd, result.notes) if options.use_cache else None
-    lint = _Run(front_end, cache, cwd, options.jobs, _merge_options(config.options, options.cli_options), result)
+    lint = _Run(front_end, cache, cwd, options.jobs, _merge_options(config.options, options.cli_options), result,
+                keep_analysis=options.left_for_exit is not None)
 
     shown_problems: set[ShownPath] = set()
     for directory, reason in files.problems:
@@ -267,6 +272,8 @@ def run(options: RunOptions, front_end: FrontEnd[Any, Any] | None = None, cwd: P
                 result.projects.append(_project_sources(project, files.reported, summaries))
     finally:
         lint.close()
+        if options.left_for_exit is not None and lint.analysis is not None:
+            options.left_for_exit.append(lint.analysis)
     if cache is not None and cache.writes:
         cache.prune_if_due()
 
@@ -368,6 +375,8 @@ class _Run(Generic[SummaryT, EnvironmentT]):
     raw: list[Finding] = field(default_factory=list)  # before selection and suppressions; ShownPaths
     sources: dict[str, bytes] = field(default_factory=dict)  # ShownPath → bytes of a reported file (its noqa)
     froze: bool = False  # decoded summaries were exempted from the cyclic collector (gc.freeze)
+    keep_analysis: bool = False  # hold the last project's analysis (RunOptions.left_for_exit)
+    analysis: object | None = None  # the last project's graph and summaries, when kept
     parsers: Pool | None = None  # started as soon as a file is known to need parsing
 
     def close(self) -> None:
@@ -456,13 +465,22 @@ class _Run(Generic[SummaryT, EnvironmentT]):
                 return stored, gathered.summaries() if keep else []
         summaries = gathered.summaries()
         self.result.cache_hits += len(gathered.decoded)
+        self.analysis = None  # the previous project's: freed before this one's is made
         with _collector_paused(self):  # phase 2's tables and graph live until the run ends, as summaries do
-            findings = list(self.front_end.analyze(summaries, self.options_by_code, environment=environment))
+            findings = self._analyze(summaries, environment)
         if cache and self.result.aborted == aborted_before:  # a file given up on may be read next time
             cache.put_project(project_key, dump_findings, findings)
             if summary_key is not None:
                 cache.put_project(summary_key, dump_findings, findings)
         return findings, summaries if keep else []
+
+    def _analyze(self, summaries: Sequence[SummaryT], environment: EnvironmentT | None) -> list[Finding]:
+        front_end = self.front_end
+        if self.keep_analysis and can_fix(front_end):
+            findings, graph = front_end.analyze_with_graph(summaries, self.options_by_code, environment=environment)
+            self.analysis = (graph, summaries)
+            return findings
+        return list(front_end.analyze(summaries, self.options_by_code, environment=environment))
 
     def _gathered(self, read: Sequence[_ReadFile], keys: Sequence[str], tally: RunResult
                   ) -> _Gathered[SummaryT, EnvironmentT]:

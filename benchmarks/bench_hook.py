@@ -12,7 +12,8 @@ process was launched:
 - parser:     the parser process is started (``workers.start_early``);
 - parsed:     the changed file's summary is back (``workers.summarize_all``);
 - decoded:    this process has decoded the cached summaries (``runner._Gathered.decode``);
-- analysis:   phase 2 starts (``project.analyze``), and ``analysed``: it ends;
+- analysis:   phase 2 starts (``project.analyze`` or ``analyze_with_graph``), and
+              ``analysed``: it ends;
 - exit:       the process has exited (seen from outside).
 
 The steps of ``--code`` and ``--compare`` run in turns, run by run, on the same
@@ -66,6 +67,7 @@ wrapped(workers, "start_early", after="parser")
 wrapped(workers, "summarize_all", after="parsed")
 wrapped(runner._Gathered, "decode", after="decoded")
 wrapped(project, "analyze", before="analysis", after="analysed")
+wrapped(project, "analyze_with_graph", before="analysis", after="analysed")  # what a run calls, from now on
 code = cli.main(sys.argv[1:])
 with open(os.environ["BENCH_MARKS"], "w") as out:
     json.dump(marks, out)

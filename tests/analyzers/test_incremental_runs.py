@@ -244,3 +244,31 @@ def test_phase_2_runs_without_the_collector_and_what_it_makes_stays_exempt_until
     assert result.findings  # the project's planted fault: phase 2 did run
     assert events[-2:] == [("analyze", False), ("freeze", False)]
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_the_last_project_s_analysis_is_handed_to_a_caller_that_exits_without_freeing_it(
+        project: Path, tmp_path: Path) -> None:
+    """The CLI leaves with os._exit: the last project's graph and summaries go to its list
+    rather than being freed object by object at the end of the run (an earlier project's
+    are freed as the next one is analysed); without a list, nothing is kept."""
+    other = tmp_path / "other"
+    _write(other, "Pulumi.yaml", "name: other\nruntime: python\n")
+    _write(other, "__main__.py", "import pulumi_aws as aws\n\naws.s3.Bucket('logs')\n")
+    left: list[object] = []
+    result = runner.run(RunOptions(paths=[project, other], use_cache=False, jobs=1, left_for_exit=left), cwd=tmp_path)
+    assert "infra" in {finding.path.split("/")[0] for finding in result.findings}
+    [(graph, summaries)] = left  # type: ignore[misc]
+    assert [summary.path for summary in summaries] == ["__main__.py"]  # "other", after "infra"
+    assert [resource.name for resource in graph.graph if resource.type == "aws:s3/bucket:Bucket"] == ["logs"]
+
+
+def test_the_command_leaves_its_last_analysis_for_the_process_s_exit(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analyzers import cli
+
+    monkeypatch.chdir(project)
+    assert cli.main(["lint", "--exit-zero", "-q", "--no-cache", "."]) == 0
+    assert len(cli._LEFT_FOR_EXIT) == 1  # replaced, not added to, by the next run in this process
+    assert cli.main(["lint", "--exit-zero", "-q", "--no-cache", "."]) == 0
+    assert len(cli._LEFT_FOR_EXIT) == 1
+    cli._LEFT_FOR_EXIT.clear()
