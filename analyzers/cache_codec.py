@@ -74,6 +74,7 @@ _FUNCTIONS = _TUPLE + 11
 # A function with fewer bindings is written inline: a unit costs an object and a call to read.
 MIN_UNIT = 4
 _INT_RANGE = (-(2**63), 2**64 - 1)
+_SCALARS = frozenset({str, int, float, bool, type(None), bytes})  # never a node nor a container
 _SEVERITY = {severity.value: severity for severity in Severity}
 
 
@@ -190,7 +191,7 @@ def _count_nodes(value: Any, counts: dict[int, int]) -> None:
                 stack.extend(getattr(item, name) for name in _FIELDS[_TAG[kind]])
         elif kind in (tuple, list, frozenset):
             stack.extend(item)
-        elif isinstance(item, Mapping):
+        elif kind not in _SCALARS and isinstance(item, Mapping):  # (an ABC check: slow for every name)
             stack.extend(item.values())
 
 
@@ -246,8 +247,8 @@ def _reach(roots: list[Any], unit: int, reached: dict[int, int], mixed: set[int]
         kind = type(item)
         if kind in _TAG:
             children = [getattr(item, name) for name in _FIELDS[_TAG[kind]]]
-            if not any(type(child) in _TAG or isinstance(child, tuple | list | frozenset | Mapping)
-                       for child in children):
+            if not any(type(child) not in _SCALARS and (type(child) in _TAG or isinstance(
+                    child, tuple | list | frozenset | Mapping)) for child in children):
                 continue  # a plain leaf (a name, a literal): equal copies are the same to phase 2
             first_unit = reached.get(id(item))
             if first_unit is None:
