@@ -21,7 +21,7 @@ functions, as one unit (``[_FUNCTIONS, map, bytes]``, their values None in the
 map, which keeps every name and the order). A node a unit shares with the
 rest of the summary is written outside it and referred to as ``[_OUTER, n]``,
 so a unit decoded later holds the very objects an eager decode would (the
-evaluator tells calls apart by identity); see ``lazy_units``.
+evaluator tells calls apart by identity); see ``lazy_parts``.
 
 Decoding runs in msgpack's C unpacker: ``list_hook`` turns each array into
 its value as soon as it is complete (children first), so no Python-level walk
@@ -33,7 +33,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgpack
 
@@ -117,7 +117,7 @@ def dumps(value: summary.FileSummary) -> bytes:
     counts: dict[int, int] = {}
     _count_nodes(value, counts)
     shared = {key for key, count in counts.items() if count > 1}
-    units, functions = _lazy_parts(value)
+    units, functions = lazy_parts(value)
     try:
         return msgpack.packb(_Encoder(shared, units, functions).summary(value), use_bin_type=True)
     except (TypeError, ValueError, OverflowError, RecursionError) as error:
@@ -195,25 +195,22 @@ def _count_nodes(value: Any, counts: dict[int, int]) -> None:
             stack.extend(item.values())
 
 
-def lazy_units(value: summary.FileSummary) -> list[tuple[int, int]]:
-    """The ranges of ``value.bindings`` to write as units: a function's bindings (its loops'
-    included; at least ``MIN_UNIT``). A node a unit shares with the rest of the summary is
-    written outside and referred to from the unit, so decoding a unit later yields the
-    very objects an eager decode would (the evaluator keys some memos by a node's
-    identity: a call decoded twice would run twice); a node two units share has no such
-    home, so those units are written inline."""
-    return _lazy_parts(value)[0]
+class LazyParts(NamedTuple):
+    """What of a summary is written as units, decoded only when phase 2 reads them."""
+
+    # Ranges of ``bindings``: a function's bindings (its loops' included; at least ``MIN_UNIT``).
+    units: list[tuple[int, int]]
+    # The module-level functions (not methods, nothing nested), one unit: most are helpers
+    # nothing runs (``lazy_bindings.LazyFunctions``); none when fewer than ``MIN_UNIT``.
+    functions: tuple[str, ...]
 
 
-def lazy_functions(value: summary.FileSummary) -> tuple[str, ...]:
-    """The module-level functions (not methods, not nested) to write as one unit, decoded
-    when phase 2 first reads one of them (``lazy_bindings.LazyFunctions``): most are
-    helpers nothing runs. None are when there are fewer than ``MIN_UNIT``, or when they
-    share a node with a unit of bindings (written inline, as units sharing one are)."""
-    return _lazy_parts(value)[1]
-
-
-def _lazy_parts(value: summary.FileSummary) -> tuple[list[tuple[int, int]], tuple[str, ...]]:
+def lazy_parts(value: summary.FileSummary) -> LazyParts:
+    """The units to write. A node a unit shares with the rest of the summary is written
+    outside and referred to from the unit, so decoding a unit later yields the very
+    objects an eager decode would (the evaluator keys some memos by a node's identity: a
+    call decoded twice would run twice); a node two units share has no such home, so
+    those units are written inline."""
     owners, count = value.binding_owners, len(value.bindings)
     candidates: list[tuple[int, int]] = []
     start = 0
@@ -235,7 +232,7 @@ def _lazy_parts(value: summary.FileSummary) -> tuple[list[tuple[int, int]], tupl
     else:
         functions = ()
     units = [span for unit, span in enumerate(candidates) if unit not in mixed]
-    return units, (() if len(candidates) in mixed else functions)
+    return LazyParts(units, () if len(candidates) in mixed else functions)
 
 
 def _reach(roots: list[Any], unit: int, reached: dict[int, int], mixed: set[int]) -> None:

@@ -51,7 +51,7 @@ def test_a_function_s_bindings_are_decoded_when_first_read() -> None:
     made, cached = _round_trip(HELPERS)
     bindings = cached.bindings
     assert isinstance(bindings, LazyBindings)
-    units = cache_codec.lazy_units(made)
+    units = cache_codec.lazy_parts(made).units
     assert {made.binding_owners[start] for start, _ in units} == {"unused", "names"}
     assert bindings.encoded() == sum(end - start for start, end in units)
     first_of_names = made.binding_owners.index("names")
@@ -116,13 +116,13 @@ def test_units_that_share_a_node_are_written_inline() -> None:
         binding_owners=("f",) * 4 + ("g",) * 4,
         functions={"f": info("f"), "g": info("g")},
     )
-    assert cache_codec.lazy_units(summary) == []
+    assert cache_codec.lazy_parts(summary).units == []
     decoded = load_summary(dump_summary(summary))
     assert not isinstance(decoded.bindings, LazyBindings)
     assert decoded.bindings[4].items[0] is decoded.bindings[0]
     alone = FileSummary("m.py", bindings=summary.bindings[:4] + (ir.Lit(0),) * 4,
                         binding_owners=summary.binding_owners, functions=summary.functions)
-    assert cache_codec.lazy_units(alone) == [(0, 4), (4, 8)]
+    assert cache_codec.lazy_parts(alone).units == [(0, 4), (4, 8)]
 
 
 def test_a_unit_that_does_not_decode_reads_as_unknown_values() -> None:
@@ -173,7 +173,7 @@ def test_module_level_functions_are_decoded_when_first_read_and_their_names_with
     made, cached = _round_trip(FUNCTIONS)
     functions = cached.functions
     assert isinstance(functions, LazyFunctions)
-    assert cache_codec.lazy_functions(made) == ("bucket", "tag", "unused", "also_unused", "outer")
+    assert cache_codec.lazy_parts(made).functions == ("bucket", "tag", "unused", "also_unused", "outer")
     assert list(functions) == list(made.functions)  # names, in definition order: nothing decoded
     assert functions.module_level("unused") and functions.module_level("outer")
     assert functions.module_level("Store.open") is None and functions.module_level("outer.inner") is None
@@ -228,7 +228,7 @@ def pick(flag):
 pick("data")
 '''
     made, cached = _round_trip(code)
-    assert isinstance(cached.functions, LazyFunctions) and "pick" in cache_codec.lazy_functions(made)
+    assert isinstance(cached.functions, LazyFunctions) and "pick" in cache_codec.lazy_parts(made).functions
     test = cached.functions["pick"].returns[0].guards[0][0]
     assert any(call is test for owner, call in cached.invocations if owner == "pick")
     assert analyze([load_summary(dump_summary(made))]) == analyze([made])
@@ -242,12 +242,12 @@ def test_module_level_functions_sharing_a_node_with_a_unit_of_bindings_are_writt
     bindings = (shared, ir.Lit(1), ir.Lit(2), ir.Lit(3))
     summary = FileSummary("m.py", bindings=bindings, binding_owners=("f",) * 4,
                           functions={**functions, "f": info("f", shared)})
-    assert cache_codec.lazy_units(summary) == [] and cache_codec.lazy_functions(summary) == ()
+    assert cache_codec.lazy_parts(summary) == ([], ())
     decoded = load_summary(dump_summary(summary))
     assert not isinstance(decoded.functions, LazyFunctions)
     assert decoded.functions["f"].defaults["x"] is decoded.bindings[0]
     apart = FileSummary("m.py", bindings=bindings, binding_owners=("f",) * 4, functions={**functions, "f": info("f")})
-    assert cache_codec.lazy_units(apart) == [(0, 4)] and cache_codec.lazy_functions(apart) == (*"abcd", "f")
+    assert cache_codec.lazy_parts(apart) == ([(0, 4)], (*"abcd", "f"))
 
 
 def test_functions_that_do_not_decode_take_any_arguments_and_return_unknown_values() -> None:
