@@ -27,6 +27,7 @@ from typing import Any, NoReturn
 from analyzers import cache_command, policy_command
 from analyzers.command_line import (
     DEFAULT_FAIL_ON,
+    LEFT_FOR_EXIT,
     PROG,
     UsageError,
     check_selectors,
@@ -116,12 +117,6 @@ def build_parser() -> argparse.ArgumentParser:
     policy_command.add_parser(commands, _Parser)
     cache_command.add_parser(commands, _Parser)
     return parser
-
-
-# What the last run left for the process's exit to drop (runner.RunOptions.left_for_exit):
-# ``entry`` leaves with os._exit, which frees nothing; a later main() in the same process
-# (a test, a library caller) replaces it.
-_LEFT_FOR_EXIT: list[object] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -221,9 +216,9 @@ def _lint(args: argparse.Namespace) -> int:
         force_exclude=args.force_exclude,
         jobs=args.jobs,
         keep_sources=args.fix or args.diff or fix_command.shows_fixes(args, config),
-        left_for_exit=_LEFT_FOR_EXIT,
+        left_for_exit=LEFT_FOR_EXIT,
     )
-    _LEFT_FOR_EXIT.clear()
+    LEFT_FOR_EXIT.clear()
     # A run allocates millions of small, mostly acyclic objects (syntax trees, summaries);
     # collecting less often saves ~15% of a run for a few percent more memory (benchmarks/).
     gc.set_threshold(50_000, 20, 100)

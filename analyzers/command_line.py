@@ -20,6 +20,10 @@ from policypack.rules.base import Severity
 
 PROG = "stackguard"
 DEFAULT_FAIL_ON = Severity.WARNING
+# What the last run left for the process's exit to drop (runner.RunOptions.left_for_exit):
+# ``cli.entry`` leaves with os._exit, which frees nothing; a command clears it before its
+# run, so a later command in the same process (a test, a library caller) replaces it.
+LEFT_FOR_EXIT: list[object] = []
 
 
 class UsageError(Exception):

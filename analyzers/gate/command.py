@@ -185,7 +185,9 @@ def _run(args: argparse.Namespace, specs: list[Any], paths: list[Path], work: Pa
         use_cache=not args.no_cache, cache_dir=Path(args.cache_dir) if args.cache_dir else None,
         force_exclude=args.force_exclude, jobs=args.jobs,
         extra_findings=link.findings if link is not None else None,
+        left_for_exit=command_line.LEFT_FOR_EXIT,
     )
+    command_line.LEFT_FOR_EXIT.clear()
     gc.set_threshold(50_000, 20, 100)  # as in lint: fewer collector passes over the syntax trees
     try:
         result = runner.run(options, cwd=cwd)

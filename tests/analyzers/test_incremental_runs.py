@@ -262,13 +262,14 @@ def test_the_last_project_s_analysis_is_handed_to_a_caller_that_exits_without_fr
     assert [resource.name for resource in graph.graph if resource.type == "aws:s3/bucket:Bucket"] == ["logs"]
 
 
-def test_the_command_leaves_its_last_analysis_for_the_process_s_exit(
+def test_the_commands_leave_their_last_analysis_for_the_process_s_exit(
         project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from analyzers import cli
+    from analyzers import cli, command_line
 
     monkeypatch.chdir(project)
     assert cli.main(["lint", "--exit-zero", "-q", "--no-cache", "."]) == 0
-    assert len(cli._LEFT_FOR_EXIT) == 1  # replaced, not added to, by the next run in this process
-    assert cli.main(["lint", "--exit-zero", "-q", "--no-cache", "."]) == 0
-    assert len(cli._LEFT_FOR_EXIT) == 1
-    cli._LEFT_FOR_EXIT.clear()
+    [linted] = command_line.LEFT_FOR_EXIT
+    assert cli.main(["check", "--exit-zero", "-q", "--no-cache", "."]) == 0
+    [checked] = command_line.LEFT_FOR_EXIT  # replaced, not added to, by the next run in this process
+    assert checked is not linted
+    command_line.LEFT_FOR_EXIT.clear()
