@@ -1,4 +1,5 @@
-"""What the cache stores: file summaries and findings as plain data, never pickles.
+"""What the cache stores: file summaries as plain data, never pickles (findings:
+``findings_codec``).
 
 A cache entry is read back on a later run, possibly after someone else had a
 chance to write it. Pickle (and marshal) can rebuild arbitrary objects, so a
@@ -38,9 +39,8 @@ from typing import Any, NamedTuple
 import msgpack
 
 from analyzers.extract import ir, summary
-from analyzers.findings import Finding
+from analyzers.findings_codec import DecodeError, EncodeError, unpack
 from analyzers.lazy_bindings import LazyBindings, LazyFunctions, Unit
-from policypack.rules.base import Severity
 
 # Every type an entry may hold, in a fixed order: the order is the format, so
 # any change here (or to a type's fields) bumps ``analyzers.project.SUMMARY_FORMAT_VERSION``,
@@ -75,7 +75,6 @@ _FUNCTIONS = _TUPLE + 11
 MIN_UNIT = 4
 _INT_RANGE = (-(2**63), 2**64 - 1)
 _SCALARS = frozenset({str, int, float, bool, type(None), bytes})  # never a node nor a container
-_SEVERITY = {severity.value: severity for severity in Severity}
 
 
 def _builder(tag: int) -> Callable[[list[Any]], Any]:
@@ -102,14 +101,6 @@ def _builder(tag: int) -> Callable[[list[Any]], Any]:
     return namespace["build"]
 
 
-class DecodeError(ValueError):
-    """The data is not something this version wrote."""
-
-
-class EncodeError(ValueError):
-    """The value holds something the format can't carry (then it is just not cached)."""
-
-
 _BUILD = tuple(_builder(tag) for tag in range(len(_TYPES)))
 
 
@@ -126,56 +117,10 @@ def dumps(value: summary.FileSummary) -> bytes:
 
 def loads(data: bytes) -> summary.FileSummary:
     """Decode what :func:`dumps` wrote; raise DecodeError for anything else."""
-    value = _unpack(data, _Decoder().hook)
+    value = unpack(data, _Decoder().hook)
     if not isinstance(value, summary.FileSummary):
         raise DecodeError("not a file summary")
     return value
-
-
-def dump_findings(findings: list[Finding]) -> bytes:
-    rows = [
-        [f.code, f.name, f.severity.value, f.path, f.line, f.column, f.end_line, f.end_column, f.message, f.subject,
-         list(f.instances), f.site_key]
-        for f in findings
-    ]
-    try:
-        return msgpack.packb(rows, use_bin_type=True)
-    except (TypeError, ValueError, OverflowError) as error:
-        raise EncodeError(f"cannot encode these findings ({type(error).__name__})") from None
-
-
-def load_findings(data: bytes) -> list[Finding]:
-    """The inverse of :func:`dump_findings`, checking every field's type."""
-    rows = _unpack(data, None)
-    if not isinstance(rows, list):
-        raise DecodeError("not a list of findings")
-    findings = []
-    for row in rows:
-        if not (isinstance(row, list) and len(row) == 12):
-            raise DecodeError("not a finding")
-        code, name, severity, path, line, column, end_line, end_column, message, subject, instances, site_key = row
-        if not isinstance(instances, list):
-            raise DecodeError("not a finding")
-        texts = (code, name, path, message, subject, site_key, *instances)
-        numbers = (line, column, end_line, end_column)
-        if not all(type(text) is str for text in texts) or not all(type(n) is int for n in numbers):
-            raise DecodeError("not a finding")
-        if severity not in _SEVERITY:
-            raise DecodeError("unknown severity")
-        findings.append(Finding(code, name, _SEVERITY[severity], path, line, column, end_line, end_column,
-                                message, subject, tuple(instances), site_key))
-    return findings
-
-
-def _unpack(data: bytes, hook: Any) -> Any:
-    try:
-        if hook is None:
-            return msgpack.unpackb(data, raw=False, strict_map_key=True)
-        return msgpack.unpackb(data, list_hook=hook, raw=False, strict_map_key=True)
-    except DecodeError:
-        raise
-    except Exception as error:  # msgpack raises several types of its own for malformed data
-        raise DecodeError(type(error).__name__) from None
 
 
 def _count_nodes(value: Any, counts: dict[int, int]) -> None:
@@ -405,4 +350,4 @@ class _Decoder:
 
 def _load_unit(outer: list[Any], data: bytes) -> Any:
     """The bindings of one unit (``LazyBindings`` checks what it gets)."""
-    return _unpack(data, _Decoder(outer).hook)
+    return unpack(data, _Decoder(outer).hook)

@@ -20,13 +20,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analyzers.extract.summary import ABORTED, FileSummary, ParseProblem
 from analyzers.findings import Finding
 from policypack.rules.base import Rule, Violation
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the summary and IR types load with the first summary (a run the cache answers needs none)
     from analyzers.extract.graph_builder import Node, ProjectGraph
     from analyzers.extract.resource_sites import ResourceSite
+    from analyzers.extract.summary import FileSummary
     from analyzers.providers import ProviderKnowledge
 
 # Bump when FileSummary (or anything it holds) changes shape, phase 1 extracts
@@ -38,7 +38,7 @@ _PROJECT_FILE_BYTES = 1024 * 1024
 _NAME_LINE = re.compile(r"^name\s*:\s*(?P<name>[^#\s][^#]*?)\s*(?:#.*)?$")
 
 __all__ = [
-    "SUMMARY_FORMAT_VERSION", "FileSummary", "analyze", "analyze_with_graph", "dump_summary", "load_summary",
+    "SUMMARY_FORMAT_VERSION", "analyze", "analyze_with_graph", "dump_summary", "load_summary",
     "not_analyzed", "project_environment", "project_name", "resource_sites", "summarize_file", "warm_up",
 ]
 
@@ -60,6 +60,7 @@ def load_summary(data: bytes) -> FileSummary:
 def summarize_file(path: str, source: bytes) -> FileSummary:
     """Phase 1 for one file. Never raises: problems become SG000 findings."""
     from analyzers.extract.phase1 import summarize
+    from analyzers.extract.summary import FileSummary, ParseProblem
 
     try:
         return summarize(path, source)
@@ -80,6 +81,8 @@ def warm_up(files: Sequence[tuple[str, bytes]]) -> None:
 def not_analyzed(path: str, reason: str) -> FileSummary:
     """The summary of a file phase 1 gave up on (out of time, or it crashed its worker
     process): ``analyze`` reports it as one SG000 reading ``reason``."""
+    from analyzers.extract.summary import ABORTED, FileSummary, ParseProblem
+
     return FileSummary(path, problems=(ParseProblem(1, 1, reason, ABORTED),))
 
 

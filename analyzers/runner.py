@@ -43,10 +43,10 @@ from typing import TYPE_CHECKING, Any, Generic, NewType
 import policypack
 from analyzers import suppressions
 from analyzers.cache import CacheRefused, SummaryCache, choose_directory, load_key
-from analyzers.cache_codec import dump_findings, load_findings
 from analyzers.config import Config
 from analyzers.discovery import DEFAULT_EXCLUDES, Excludes, collect, glob_matches
 from analyzers.findings import Finding
+from analyzers.findings_codec import dump_findings, load_findings
 from analyzers.front_end import EnvironmentT, FrontEnd, ProjectPath, RuleOptions, SummaryT, can_fix
 from analyzers.reading import FileTooLarge, read_regular_file
 from analyzers.selection import SelectionLayer, enabled_codes, resolve, severity_overrides
