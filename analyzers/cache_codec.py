@@ -200,7 +200,7 @@ def _reach(roots: list[Any], unit: int, reached: dict[int, int], mixed: set[int]
                 mixed.update((first_unit, unit))
         elif kind in (tuple, list, frozenset):
             stack.extend(item)
-        elif isinstance(item, Mapping):
+        elif kind not in _SCALARS and isinstance(item, Mapping):  # as in _count_nodes
             stack.extend(item.values())
 
 
@@ -349,5 +349,6 @@ class _Decoder:
 
 
 def _load_unit(outer: list[Any], data: bytes) -> Any:
-    """The bindings of one unit (``LazyBindings`` checks what it gets)."""
+    """What one unit holds: bindings, or module-level functions (``LazyBindings`` and
+    ``LazyFunctions`` check what they get)."""
     return unpack(data, _Decoder(outer).hook)
