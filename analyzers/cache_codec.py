@@ -9,11 +9,13 @@ frozen dataclasses (the summary and IR types), so the worst a corrupt entry
 can do is fail to decode, which the cache treats as a miss.
 
 Shape: every MessagePack array is ``[tag, ...]``. A dataclass instance is
-``[tag, field, ...]`` with the tag its index in ``_TYPES``; the tags after
-those mark a tuple, a frozenset, or a literal MessagePack can't hold (a big
-int, a complex, a string with lone surrogates, ``...``). Maps keep string
-keys. A node the summary holds more than once is written once and referred to
-by number afterwards, as pickle's memo does, so shared subtrees stay shared.
+``[tag, field, ...]`` with the tag its index in ``_TYPES``, a field its type
+declares a tuple written inline as its length and then its items (or each
+pair's two items: ``_SHAPES``); the tags after those mark another tuple, a
+frozenset, or a literal MessagePack can't hold (a big int, a complex, a string
+with lone surrogates, ``...``). Maps keep string keys. A node the summary
+holds more than once is written once and referred to by number afterwards, as
+pickle's memo does, so shared subtrees stay shared.
 
 A function's bindings are written as one opaque unit (``[_LAZY, count, bytes]``,
 the bytes an entry of this same format): phase 2 decodes the unit only if it
@@ -56,6 +58,25 @@ _TYPES: tuple[type, ...] = (
 )
 _FIELDS: tuple[tuple[str, ...], ...] = tuple(tuple(f.name for f in dataclasses.fields(cls)) for cls in _TYPES)
 _TAG = {cls: index for index, cls in enumerate(_TYPES)}
+# How a field is written in its node: one value; or a tuple, as its length and then its
+# items (``_SEQ``) or each pair's two items (``_PAIRS``), inline. A third of a summary's
+# arrays were such tuples (a call's arguments, its empty guards): inline, they cost the
+# decoder no call of its own.
+_ONE, _SEQ, _PAIRS = 0, 1, 2
+
+
+def _shape(cls: type, field: dataclasses.Field[Any]) -> int:
+    annotation = str(field.type)
+    if cls is summary.FileSummary and field.name in ("bindings", "functions"):
+        return _ONE  # parts that may be units: ``_Encoder._field``
+    if annotation.startswith("tuple[tuple[") and annotation.endswith(", ...]"):
+        return _PAIRS
+    if annotation.startswith("tuple[") and annotation.endswith(", ...]"):
+        return _SEQ
+    return _ONE
+
+
+_SHAPES: tuple[tuple[int, ...], ...] = tuple(tuple(_shape(cls, f) for f in dataclasses.fields(cls)) for cls in _TYPES)
 # Tags of values that are not dataclasses come after the dataclass tags.
 _TUPLE = len(_TYPES)
 _FROZENSET = _TUPLE + 1
@@ -81,18 +102,42 @@ def _builder(tag: int) -> Callable[[list[Any]], Any]:
     """A function that makes the instance of dataclass ``_TYPES[tag]`` from its array, as
     pickle does: the instance's dict filled directly (a frozen dataclass's ``__init__``
     sets each field through ``object.__setattr__``). Generated from the type's own field
-    names, so each field is one store with no loop: decoding a large project spends most
-    of its time here (this halves it against ``dict.update(zip(...))``)."""
-    names = _FIELDS[tag]
+    names and shapes, so each field is one store with no loop: decoding a large project
+    spends most of its time here (this halves it against ``dict.update(zip(...))``)."""
+    names, shapes = _FIELDS[tag], _SHAPES[tag]
     if not all(name.isidentifier() for name in names):  # ours, never data: a guard for the template
         raise TypeError(f"unexpected field names in {_TYPES[tag].__name__}")
-    stores = "".join(f"    fields[{name!r}] = node[{position}]\n" for position, name in enumerate(names, start=1))
+    if _SEQ not in shapes and _PAIRS not in shapes:
+        check = (f"    if len(node) != {len(names) + 1}:\n"
+                 f"        raise DecodeError('a node with the wrong number of fields')\n")
+        stores = "".join(f"    fields[{name!r}] = node[{position}]\n" for position, name in enumerate(names, start=1))
+        end = ""
+    else:  # positions known up to the first tuple; after it, counted as the node is read
+        check, lines, fixed = "", [], True
+        for position, (name, shape) in enumerate(zip(names, shapes, strict=True), start=1):
+            at = str(position) if fixed else "at"
+            if shape == _ONE:
+                lines.append(f"    fields[{name!r}] = node[{at}]\n" + ("" if fixed else "    at += 1\n"))
+                continue
+            width = "count" if shape == _SEQ else "2 * count"
+            items = "node[at + 1:end]" if shape == _SEQ else "zip(node[at + 1:end:2], node[at + 2:end:2])"
+            lines.append(("" if not fixed else f"    at = {position}\n")
+                         + "    count = node[at]\n"
+                         "    if type(count) is not int or count < 0:\n"
+                         "        raise DecodeError('a malformed count')\n"
+                         f"    end = at + 1 + {width}\n"
+                         f"    fields[{name!r}] = tuple({items})\n"
+                         "    at = end\n")
+            fixed = False
+        stores = "".join(lines)
+        end = ("    if at != len(node):\n"
+               "        raise DecodeError('a node with the wrong number of items')\n")
     source = (f"def build(node):\n"
-              f"    if len(node) != {len(names) + 1}:\n"
-              f"        raise DecodeError('a node with the wrong number of fields')\n"
+              f"{check}"
               f"    instance = new(cls)\n"
               f"    fields = instance.__dict__\n"
               f"{stores}"
+              f"{end}"
               f"    return instance\n")
     # Key by key, in field order: the instances keep sharing their class's key table
     # (a dict update() of an empty instance dict copies the other dict's table instead).
@@ -238,6 +283,21 @@ class _Encoder:
             part[-1] = msgpack.packb(_Encoder(self._shared, outer=self._written).encode(held), use_bin_type=True)
         return tree
 
+    def _inline(self, node: list[Any], items: Any, shape: int) -> None:
+        """A tuple field, written into its node: the length, then the items (or each
+        pair's two items)."""
+        if type(items) is not tuple:
+            raise TypeError(f"a {type(items).__name__} where a tuple belongs")
+        node.append(len(items))
+        if shape == _SEQ:
+            node.extend([self.encode(item) for item in items])
+            return
+        for pair in items:
+            if type(pair) is not tuple or len(pair) != 2:
+                raise TypeError("a tuple of pairs holding something else")
+            node.append(self.encode(pair[0]))
+            node.append(self.encode(pair[1]))
+
     def _bindings(self, bindings: Any) -> Any:
         parts: list[Any] = [_BINDINGS]
         position = 0
@@ -259,10 +319,14 @@ class _Encoder:
                 return [_REF, self._written[key]]
             if key in self._outer:
                 return [_OUTER, self._outer[key]]
-            if kind is summary.FileSummary:  # its bindings and functions may hold units
-                node = [tag, *(self._field(value, name) for name in _FIELDS[tag])]
-            else:
-                node = [tag, *(self.encode(getattr(value, name)) for name in _FIELDS[tag])]
+            node = [tag]
+            for name, shape in zip(_FIELDS[tag], _SHAPES[tag], strict=True):
+                if shape == _ONE:
+                    # a summary's bindings and functions may hold units
+                    node.append(self._field(value, name) if kind is summary.FileSummary else
+                                self.encode(getattr(value, name)))
+                else:
+                    self._inline(node, getattr(value, name), shape)
             if key in self._shared:
                 # Numbered when complete, as the decoder's hook sees it: children first.
                 self._written[key] = len(self._written)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the summary and IR types load with the first summary (a run
 # Bump when FileSummary (or anything it holds) changes shape, phase 1 extracts
 # differently, or the cache encoding (``analyzers.cache_codec``) changes: it is
 # part of the cache key.
-SUMMARY_FORMAT_VERSION = 12
+SUMMARY_FORMAT_VERSION = 13
 DEFAULT_PROJECT = "project"
 _PROJECT_FILE_BYTES = 1024 * 1024
 _NAME_LINE = re.compile(r"^name\s*:\s*(?P<name>[^#\s][^#]*?)\s*(?:#.*)?$")

@@ -6,12 +6,14 @@ from __future__ import annotations
 import textwrap
 from functools import partial
 
+import msgpack
 import pytest
 
 from analyzers import cache_codec
 from analyzers.extract import ir
 from analyzers.extract.graph_builder import build
 from analyzers.extract.summary import FileSummary, FunctionInfo
+from analyzers.findings_codec import DecodeError, EncodeError, unpack
 from analyzers.lazy_bindings import LazyBindings, LazyFunctions, Unit
 from analyzers.project import analyze, dump_summary, load_summary, summarize_file
 from tests.support.examples import example_programs
@@ -40,6 +42,10 @@ def names(prefix):
 for name in names("logs"):
     aws.s3.Bucket(name)
 '''
+
+
+def unpack_node(hook: object, node: list[object]) -> object:
+    return unpack(msgpack.packb(node, use_bin_type=True), hook)
 
 
 def _round_trip(code: str, path: str = "__main__.py") -> tuple[FileSummary, FileSummary]:
@@ -123,6 +129,22 @@ def test_units_that_share_a_node_are_written_inline() -> None:
     alone = FileSummary("m.py", bindings=summary.bindings[:4] + (ir.Lit(0),) * 4,
                         binding_owners=summary.binding_owners, functions=summary.functions)
     assert cache_codec.lazy_parts(alone).units == [(0, 4), (4, 8)]
+
+
+def test_tuple_fields_are_written_inline_and_a_malformed_count_does_not_decode() -> None:
+    seq, lit = cache_codec._TAG[ir.Seq], cache_codec._TAG[ir.Lit]
+    decode = partial(unpack_node, cache_codec._Decoder().hook)
+    assert decode([seq, "list", 2, [lit, 1], [lit, 2]]) == ir.Seq("list", (ir.Lit(1), ir.Lit(2)))
+    assert decode([seq, "list", 0]) == ir.Seq("list", ())
+    for malformed in ([seq, "list", 3, 1], [seq, "list", -1], [seq, "list", "2", 1, 2], [seq, "list", 1, 1, 2],
+                      [seq, "list"], [seq, "list", 1.0, 1]):
+        with pytest.raises(DecodeError):
+            decode(malformed)
+    call = cache_codec._Encoder(set()).encode(ir.Call(ir.Global("f"), (ir.Lit(1),), (("a", ir.Lit(2)),)))
+    # each tuple its length, then its items (a pair's two items): no array of its own
+    assert call[2:] == [1, [lit, 1], 1, "a", [lit, 2], None, 0]
+    with pytest.raises(EncodeError):
+        dump_summary(FileSummary("m.py", calls=[]))  # type: ignore[arg-type]  # a list where a tuple belongs
 
 
 def test_a_unit_that_does_not_decode_reads_as_unknown_values() -> None:
