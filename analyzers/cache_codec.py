@@ -21,7 +21,9 @@ A function's bindings are written as one opaque unit (``[_LAZY, count, bytes]``,
 the bytes an entry of this same format): phase 2 decodes the unit only if it
 reads one of them (``analyzers.lazy_bindings``); so are a module's module-level
 functions, as one unit (``[_FUNCTIONS, map, bytes]``, their values None in the
-map, which keeps every name and the order). A node a unit shares with the
+map, which keeps every name and the order), and a module's loops (``[_LOOPS,
+owners, bytes, name, index, ...]``: which function each loop is in, and which
+bindings each carries, readable without the unit). A node a unit shares with the
 rest of the summary is written outside it and referred to as ``[_OUTER, n]``,
 so a unit decoded later holds the very objects an eager decode would (the
 evaluator tells calls apart by identity); see ``lazy_parts``.
@@ -42,7 +44,7 @@ import msgpack
 
 from analyzers.extract import ir, summary
 from analyzers.findings_codec import DecodeError, EncodeError, unpack
-from analyzers.lazy_bindings import LazyBindings, LazyFunctions, Unit
+from analyzers.lazy_bindings import LazyBindings, LazyFunctions, LazyLoops, Unit
 
 # Every type an entry may hold, in a fixed order: the order is the format, so
 # any change here (or to a type's fields) bumps ``analyzers.project.SUMMARY_FORMAT_VERSION``,
@@ -67,7 +69,7 @@ _ONE, _SEQ, _PAIRS = 0, 1, 2
 
 def _shape(cls: type, field: dataclasses.Field[Any]) -> int:
     annotation = str(field.type)
-    if cls is summary.FileSummary and field.name in ("bindings", "functions"):
+    if cls is summary.FileSummary and field.name in ("bindings", "functions", "loops"):
         return _ONE  # parts that may be units: ``_Encoder._field``
     if annotation.startswith("tuple[tuple[") and annotation.endswith(", ...]"):
         return _PAIRS
@@ -92,6 +94,10 @@ _OUTER = _TUPLE + 10  # in a unit, [_OUTER, n]: the n-th shared value of the sum
 # [_FUNCTIONS, map, bytes]: FileSummary.functions, the module-level functions' values None in
 # the map and encoded on their own in ``bytes`` (a map of them)
 _FUNCTIONS = _TUPLE + 11
+# [_LOOPS, owners, bytes, name, index, ...]: FileSummary.loops, encoded on their own in
+# ``bytes`` (a map of them); ``owners`` maps each loop to the function it is in, and each
+# (name, index) pair after the bytes says that loop carries binding ``index``
+_LOOPS = _TUPLE + 12
 # A function with fewer bindings is written inline: a unit costs an object and a call to read.
 MIN_UNIT = 4
 _INT_RANGE = (-(2**63), 2**64 - 1)
@@ -153,9 +159,9 @@ def dumps(value: summary.FileSummary) -> bytes:
     counts: dict[int, int] = {}
     _count_nodes(value, counts)
     shared = {key for key, count in counts.items() if count > 1}
-    units, functions = lazy_parts(value)
+    parts = lazy_parts(value)
     try:
-        return msgpack.packb(_Encoder(shared, units, functions).summary(value), use_bin_type=True)
+        return msgpack.packb(_Encoder(shared, parts).summary(value), use_bin_type=True)
     except (TypeError, ValueError, OverflowError, RecursionError) as error:
         raise EncodeError(f"cannot encode this summary ({type(error).__name__})") from None
 
@@ -193,6 +199,9 @@ class LazyParts(NamedTuple):
     # The module-level functions (not methods, nothing nested), one unit: most are helpers
     # nothing runs (``lazy_bindings.LazyFunctions``); none when fewer than ``MIN_UNIT``.
     functions: tuple[str, ...]
+    # Whether the loops are one unit: most are helpers' (phase 2 reads which function each
+    # is in and what it carries, not the loop, unless the function runs).
+    loops: bool = False
 
 
 def lazy_parts(value: summary.FileSummary) -> LazyParts:
@@ -221,8 +230,11 @@ def lazy_parts(value: summary.FileSummary) -> LazyParts:
         _reach([value.functions[name] for name in functions], len(candidates), reached, mixed)
     else:
         functions = ()
+    loops = len(value.loops) >= MIN_UNIT
+    if loops:
+        _reach(list(value.loops.values()), len(candidates) + 1, reached, mixed)
     units = [span for unit, span in enumerate(candidates) if unit not in mixed]
-    return LazyParts(units, () if len(candidates) in mixed else functions)
+    return LazyParts(units, () if len(candidates) in mixed else functions, loops and len(candidates) + 1 not in mixed)
 
 
 def _reach(roots: list[Any], unit: int, reached: dict[int, int], mixed: set[int]) -> None:
@@ -255,12 +267,14 @@ def _function_of(owner: str) -> str:
 
 
 class _Encoder:
-    def __init__(self, shared: set[int], units: list[tuple[int, int]] | None = None,
-                 functions: tuple[str, ...] = (), outer: dict[int, int] | None = None) -> None:
+    def __init__(self, shared: set[int], parts: LazyParts | None = None, outer: dict[int, int] | None = None
+                 ) -> None:
         self._shared = shared
         self._written: dict[int, int] = {}
-        self._units = units or []
-        self._functions = frozenset(functions)  # module-level functions written as a unit
+        self._units = parts.units if parts is not None else []
+        # module-level functions written as a unit
+        self._functions = frozenset(parts.functions) if parts is not None else frozenset()
+        self._loops = parts is not None and parts.loops
         self._outer = outer or {}  # for a unit: the shared nodes the summary around it wrote
         self._deferred: list[tuple[list[Any], Any]] = []  # (the unit's array, what it holds)
 
@@ -273,6 +287,13 @@ class _Encoder:
             self._deferred.append((part, {qualname: info for qualname, info in value.functions.items()
                                           if qualname in self._functions}))
             return part
+        if name == "loops" and self._loops:
+            part = [_LOOPS, {qualname: loop.owner for qualname, loop in value.loops.items()}, b""]
+            for qualname, loop in value.loops.items():
+                for index, _ in loop.carried:
+                    part.extend((qualname, index))
+            self._deferred.append((part, dict(value.loops)))
+            return part
         return self.encode(getattr(value, name))
 
     def summary(self, value: summary.FileSummary) -> Any:
@@ -280,7 +301,7 @@ class _Encoder:
         nodes it shares with the rest by their numbers there."""
         tree = self.encode(value)
         for part, held in self._deferred:
-            part[-1] = msgpack.packb(_Encoder(self._shared, outer=self._written).encode(held), use_bin_type=True)
+            part[2] = msgpack.packb(_Encoder(self._shared, outer=self._written).encode(held), use_bin_type=True)
         return tree
 
     def _inline(self, node: list[Any], items: Any, shape: int) -> None:
@@ -322,7 +343,7 @@ class _Encoder:
             node = [tag]
             for name, shape in zip(_FIELDS[tag], _SHAPES[tag], strict=True):
                 if shape == _ONE:
-                    # a summary's bindings and functions may hold units
+                    # a summary's bindings, functions and loops may be units
                     node.append(self._field(value, name) if kind is summary.FileSummary else
                                 self.encode(getattr(value, name)))
                 else:
@@ -405,6 +426,8 @@ class _Decoder:
             if len(node) != 3 or type(node[1]) is not dict or type(node[2]) is not bytes:
                 raise DecodeError("a malformed unit of functions")
             return LazyFunctions(node[1], partial(_load_unit, self._shared, node[2]))
+        if tag == _LOOPS:
+            return self._loops(node)
         if tag == _OUTER:
             if len(node) != 2 or type(node[1]) is not int or not 0 <= node[1] < len(self._outer):
                 raise DecodeError("a reference out of range")
@@ -412,7 +435,20 @@ class _Decoder:
         raise DecodeError("unknown tag")
 
 
+    def _loops(self, node: list[Any]) -> LazyLoops:
+        owners = node[1] if len(node) >= 3 and len(node) % 2 == 1 else None
+        if type(owners) is not dict or type(node[2]) is not bytes or not all(
+                type(owner) is str for owner in owners.values()):
+            raise DecodeError("a malformed unit of loops")
+        carried: dict[int, set[str]] = {}
+        for name, index in zip(node[3::2], node[4::2], strict=True):
+            if name not in owners or type(index) is not int or index < 0:
+                raise DecodeError("a malformed carried value")
+            carried.setdefault(index, set()).add(name)
+        return LazyLoops(owners, carried, partial(_load_unit, self._shared, node[2]))
+
+
 def _load_unit(outer: list[Any], data: bytes) -> Any:
-    """What one unit holds: bindings, or module-level functions (``LazyBindings`` and
-    ``LazyFunctions`` check what they get)."""
+    """What one unit holds: bindings, module-level functions or loops (``LazyBindings``,
+    ``LazyFunctions`` and ``LazyLoops`` check what they get)."""
     return unpack(data, _Decoder(outer).hook)

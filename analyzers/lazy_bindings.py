@@ -7,7 +7,9 @@ was most of the cost of reading a cached summary. The codec stores the bindings
 of such a function as one opaque unit (``cache_codec``) and this sequence
 decodes a unit on the first read of any of its indexes. A module's functions
 (their parameters, defaults and return paths) are stored the same way, one unit
-for the module-level ones; the names stay readable without decoding them.
+for the module-level ones; the names stay readable without decoding them. So
+are its loops, one unit: which function each is in and which bindings each
+carries are read without it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from analyzers.extract.ir import Expr, Opaque
-from analyzers.extract.summary import FunctionInfo, ReturnPath
+from analyzers.extract.summary import FunctionInfo, LoopInfo, ReturnPath
 
 
 class Unit:
@@ -145,6 +147,71 @@ class LazyFunctions(Mapping[str, FunctionInfo]):
 
     def __repr__(self) -> str:
         return f"LazyFunctions({dict(self)!r})"
+
+
+class LazyLoops(Mapping[str, LoopInfo]):
+    """A module's loops, decoded from one unit on the first read of any of them. The
+    names, the function each is in (``owners``) and the bindings each carries
+    (``carried_by``) are known without decoding it."""
+
+    __slots__ = ("_carried", "_load", "_loops", "_owners")
+
+    def __init__(self, owners: dict[str, str], carried: dict[int, set[str]], load: Callable[[], Any]) -> None:
+        self._owners = owners
+        self._carried = carried
+        self._loops: dict[str, LoopInfo] | None = None
+        self._load = load
+
+    def _decode(self) -> dict[str, LoopInfo]:
+        try:
+            found = self._load()
+        except ValueError:
+            found = None
+        if not (isinstance(found, dict) and found.keys() == self._owners.keys() and all(
+                type(loop) is LoopInfo and loop.owner == self._owners[name]
+                and {index for index, _ in loop.carried} == self._carries(name) for name, loop in found.items())):
+            # Entries are authenticated, so this is never expected; were it to happen, the
+            # loops iterate over unknown values and carry unknown ones, never wrong ones.
+            found = {name: LoopInfo(name, owner, Opaque(), tuple((index, Opaque()) for index in self._carries(name)))
+                     for name, owner in self._owners.items()}
+        self._loops = found
+        return found
+
+    def _carries(self, name: str) -> set[int]:
+        return {index for index, names in self._carried.items() if name in names}
+
+    def __getitem__(self, name: str) -> LoopInfo:
+        if name not in self._owners:
+            raise KeyError(name)
+        loops = self._loops if self._loops is not None else self._decode()
+        return loops[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self._owners else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._owners)
+
+    def __len__(self) -> int:
+        return len(self._owners)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._owners
+
+    def owners(self) -> Mapping[str, str]:
+        """Each loop's function (its owner), in order, without decoding a loop."""
+        return self._owners
+
+    def carried_by(self) -> Mapping[int, set[str]]:
+        """For each binding some loop carries from one iteration to the next, those loops."""
+        return self._carried
+
+    def decoded(self) -> bool:
+        """Whether the loops were read (for tests)."""
+        return self._loops is not None
+
+    def __repr__(self) -> str:
+        return f"LazyLoops({dict(self)!r})"
 
 
 def _unknown_function(name: str) -> FunctionInfo:

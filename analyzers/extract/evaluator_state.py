@@ -10,7 +10,7 @@ parts' methods through names declared here, and type-checks on its own.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from analyzers.extract import ir
@@ -53,7 +53,7 @@ class EvaluatorState(ABC):
         self.site_instances: dict[str, SiteInstance] = {}
         self.instance_classes: dict[str, ClassKey] = {}  # instance key → its project class
         self.generic_instances: set[ClassKey] = set()
-        self._carried_cache: dict[str, dict[int, dict[str, ir.Expr]]] = {}
+        self._carried_cache: dict[str, Mapping[int, Collection[str]]] = {}  # path → binding → loops
         self.refused: set[tuple[str, str]] = set()  # functions some call could not run (budget)
         self._property_calls: dict[tuple[str, str], ir.Call] = {}
         self._conditions: dict[tuple[int, int], Condition | None] = {}  # (call, run) → branch_condition

@@ -13,7 +13,7 @@ of what the program creates at its root, as the engine does.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from analyzers.extract import ir, naming, options
@@ -21,7 +21,7 @@ from analyzers.extract.components import ComponentIndex
 from analyzers.extract.contexts import Context
 from analyzers.extract.evaluate import Evaluator
 from analyzers.extract.sites import LOCAL_COMPONENT, SiteInstance, class_node_key
-from analyzers.extract.summary import CallSite, FileSummary, FunctionInfo, Span
+from analyzers.extract.summary import CallSite, FileSummary, FunctionInfo, LoopInfo, Span
 from analyzers.extract.values import (
     ARGS,
     DATA,
@@ -124,8 +124,8 @@ class _Builder:
             for owner, call in module.invocations:  # phase 1 kept those that may run project code
                 self._invocations_by_owner.setdefault((path, owner), []).append(call)
                 self._invoked_names.add(_called_name(call.func))
-            for loop in module.loops.values():
-                self._loops_by_owner.setdefault((path, loop.owner), []).append(loop.qualname)
+            for qualname, owner in _loop_owners(module.loops):
+                self._loops_by_owner.setdefault((path, owner), []).append(qualname)
 
     # --- running the program ---------------------------------------------------------
 
@@ -460,6 +460,15 @@ def _module_level(functions: Mapping[str, FunctionInfo], qualname: str) -> bool:
         return True
     info = functions[qualname]
     return not info.owner and info.class_name is None
+
+
+def _loop_owners(loops: Mapping[str, LoopInfo]) -> Iterable[tuple[str, str]]:
+    """Each loop's name and the function it is in; a cached module's loops
+    (``lazy_bindings.LazyLoops``) tell without decoding them."""
+    told = getattr(loops, "owners", None)
+    if told is not None:
+        return told().items()
+    return ((qualname, loop.owner) for qualname, loop in loops.items())
 
 
 def _called_name(func: ir.Expr) -> str:

@@ -3,6 +3,7 @@ binding arguments, reading return values (a part of ``evaluate.Evaluator``)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from analyzers.extract import ir
@@ -196,26 +197,34 @@ class Runs(EvaluatorState):
         if not loops:
             return None
         for context in ctx.chain():
-            if context.module is not module or context.function not in loops:
+            loop = context.function
+            if context.module is not module or loop is None or loop not in loops:
                 continue
             if context.iteration is None:
                 # Iterations not unrolled: a later one may see what an earlier one left.
                 return unknown([self._binding_value(module, index, ctx), UNRESOLVED])
-            siblings = self._loops.get((context.caller.id if context.caller else 0, module.path,
-                                        context.function), [])
+            siblings = self._loops.get((context.caller.id if context.caller else 0, module.path, loop), [])
             position = next((i for i, c in enumerate(siblings) if c is context), -1)
             if position <= 0:
                 return None
-            return self.eval(loops[context.function], module, siblings[position - 1])
+            after = [expr for carried, expr in module.loops[loop].carried if carried == index]
+            return self.eval(after[-1], module, siblings[position - 1]) if after else UNRESOLVED
         return None
 
-    def _carried_index(self, module: FileSummary) -> dict[int, dict[str, ir.Expr]]:
+    def _carried_index(self, module: FileSummary) -> Mapping[int, Collection[str]]:
+        """For each binding a loop of ``module`` carries, those loops (a cached module's loops
+        tell without being decoded: ``lazy_bindings.LazyLoops``)."""
         found = self._carried_cache.get(module.path)
         if found is None:
-            found = {}
-            for loop in module.loops.values():
-                for index, after in loop.carried:
-                    found.setdefault(index, {})[loop.qualname] = after
+            told = getattr(module.loops, "carried_by", None)
+            if told is not None:
+                found = told()
+            else:
+                carried: dict[int, set[str]] = {}
+                for info in module.loops.values():
+                    for index, _ in info.carried:
+                        carried.setdefault(index, set()).add(info.qualname)
+                found = carried
             self._carried_cache[module.path] = found
         return found
 
