@@ -44,7 +44,7 @@ MAX_DATA_DEPTH = 100
 _CONTAINERS = (list, tuple, dict, set, frozenset)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Val:
     kind: str
     data: Any = UNKNOWN
@@ -56,6 +56,22 @@ class Val:
     # For an unknown string built from parts (f-string, +): the known parts, None for
     # each unknown one. Resource names become patterns ("*-vpc") a runtime URN can match.
     pattern: NamePattern | None = None
+
+    def __init__(self, kind: str, data: Any = UNKNOWN, ref: Any = None, deps: frozenset[str] = frozenset(),
+                 unresolved: bool = False, secret: bool = False, param: str | None = None,
+                 pattern: NamePattern | None = None) -> None:
+        # The fields stored straight into the instance's dict, in order: a frozen dataclass's
+        # own __init__ sets each through object.__setattr__, three times slower, and phase 2
+        # makes tens of thousands of values (a test keeps this in step with the fields).
+        fields_ = self.__dict__
+        fields_["kind"] = kind
+        fields_["data"] = data
+        fields_["ref"] = ref
+        fields_["deps"] = deps
+        fields_["unresolved"] = unresolved
+        fields_["secret"] = secret
+        fields_["param"] = param
+        fields_["pattern"] = pattern
 
     def __eq__(self, other: object) -> bool:
         return self is other or (isinstance(other, Val) and _same(self, other))

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import json
+from dataclasses import MISSING, FrozenInstanceError, fields, replace
 
+import pytest
+
+from analyzers.extract.values import DATA, Val
 from policypack.graph import UNKNOWN
 from tests.analyzers.extract.sources import by_name, findings_of, graph_of
 
@@ -280,3 +285,18 @@ aws.ec2.SecurityGroup("r", tags={"k": ("a", "b")}, ingress=({"from_port": 80},),
 ''')
     assert props["tags"] == {"k": ["a", "b"]}
     assert props["ingress"] == [{"from_port": 80}]  # nested input keys stay as written
+
+
+def test_a_value_s_constructor_sets_every_field_in_order_as_a_dataclass_s_would() -> None:
+    # ``Val.__init__`` is written out (phase 2 makes tens of thousands of values): it must
+    # stay in step with the fields, their defaults and frozenness.
+    names = [field.name for field in fields(Val)]
+    parameters = inspect.signature(Val.__init__).parameters
+    assert list(parameters)[1:] == names
+    assert all(parameters[field.name].default == field.default for field in fields(Val) if field.default is not MISSING)
+    value = Val(DATA, "x", deps=frozenset({"a"}), pattern=("x",))
+    assert list(vars(value)) == names and value.data == "x" and value.ref is None and value.pattern == ("x",)
+    assert value == Val(DATA, "x", None, frozenset({"a"}), pattern=("x",)) and hash(value) == hash(replace(value))
+    assert replace(value, secret=True).secret and not value.secret
+    with pytest.raises(FrozenInstanceError):
+        value.kind = "other"  # type: ignore[misc]
