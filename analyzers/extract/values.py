@@ -213,6 +213,8 @@ def data(value: Any, parts: Iterable[Val] = ()) -> Val:
     too big to handle: see MAX_DATA_SIZE)."""
     if isinstance(value, _CONTAINERS) and _meter.too_big(value):
         value = UNKNOWN
+    if not parts:  # a literal, most often: nothing to merge
+        return Val(DATA, value)
     deps: frozenset[str] = frozenset()
     unresolved = secret = False
     for part in parts:
