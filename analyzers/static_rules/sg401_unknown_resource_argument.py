@@ -21,10 +21,10 @@ _SHOWN_ARGUMENTS = 8
 def issues(context: SourceContext) -> Iterator[ArgumentIssue]:
     for site in call_sites(context):
         facts = site.arguments
-        accepted = sorted(facts.schema.arguments)
         for keyword in sorted(site.keywords):
             if facts.accepts(keyword) or keyword in facts.schema.removed:
                 continue  # fine, or removed in this major (SG402)
+            accepted = sorted(facts.schema.arguments)  # only for a message: most calls need none
             where = f"{facts.class_label} {site.label}"
             error = (f"`pulumi preview` stops with \"TypeError: _internal_init() got an unexpected keyword "
                      f"argument '{keyword}'\"")
