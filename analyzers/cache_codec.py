@@ -413,7 +413,8 @@ class _Decoder:
         if tag == _ELLIPSIS:
             return ...
         if tag == _LAZY:
-            if len(node) != 3 or type(node[1]) is not int or node[1] < 1 or type(node[2]) is not bytes:
+            if (len(node) != 3 or type(node[1]) is not int or type(node[2]) is not bytes
+                    or not 1 <= node[1] <= len(node[2])):  # each binding takes a byte at least
                 raise DecodeError("a malformed unit")
             return Unit(node[1], node[2])
         if tag == _BINDINGS:
@@ -440,11 +441,11 @@ class _Decoder:
         if type(owners) is not dict or type(node[2]) is not bytes or not all(
                 type(owner) is str for owner in owners.values()):
             raise DecodeError("a malformed unit of loops")
-        carried: dict[int, set[str]] = {}
+        carried: dict[int, tuple[str, ...]] = {}
         for name, index in zip(node[3::2], node[4::2], strict=True):
             if name not in owners or type(index) is not int or index < 0:
                 raise DecodeError("a malformed carried value")
-            carried.setdefault(index, set()).add(name)
+            carried[index] = (*carried.get(index, ()), name)
         return LazyLoops(owners, carried, partial(_load_unit, self._shared, node[2]))
 
 

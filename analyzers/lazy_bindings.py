@@ -156,7 +156,7 @@ class LazyLoops(Mapping[str, LoopInfo]):
 
     __slots__ = ("_carried", "_load", "_loops", "_owners")
 
-    def __init__(self, owners: dict[str, str], carried: dict[int, set[str]], load: Callable[[], Any]) -> None:
+    def __init__(self, owners: dict[str, str], carried: dict[int, tuple[str, ...]], load: Callable[[], Any]) -> None:
         self._owners = owners
         self._carried = carried
         self._loops: dict[str, LoopInfo] | None = None
@@ -202,7 +202,7 @@ class LazyLoops(Mapping[str, LoopInfo]):
         """Each loop's function (its owner), in order, without decoding a loop."""
         return self._owners
 
-    def carried_by(self) -> Mapping[int, set[str]]:
+    def carried_by(self) -> Mapping[int, tuple[str, ...]]:
         """For each binding some loop carries from one iteration to the next, those loops."""
         return self._carried
 

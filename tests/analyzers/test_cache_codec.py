@@ -314,10 +314,10 @@ def test_loops_are_decoded_when_first_read_and_their_owners_and_carried_values_w
     loops = cached.loops
     assert isinstance(loops, LazyLoops) and cache_codec.lazy_parts(made).loops
     assert dict(loops.owners()) == {name: loop.owner for name, loop in made.loops.items()}
-    carried: dict[int, set[str]] = {}
+    carried: dict[int, tuple[str, ...]] = {}
     for name, loop in made.loops.items():
         for index, _ in loop.carried:
-            carried.setdefault(index, set()).add(name)
+            carried[index] = (*carried.get(index, ()), name)
     assert loops.carried_by() == carried and len(carried) == 4 and list(loops) == list(made.loops)
     assert not loops.decoded() and loops.get("total") is None and "total" not in loops
     graph = build([cached], "test").graph
@@ -357,7 +357,7 @@ def test_loops_sharing_a_node_with_a_unit_of_bindings_are_written_inline() -> No
 
 def test_loops_that_do_not_decode_iterate_over_unknown_values() -> None:
     # As for bindings: a defect, never an attack (entries are authenticated).
-    header = ({"<for0>": "", "f.<for0>": "f"}, {3: {"<for0>"}})
+    header = ({"<for0>": "", "f.<for0>": "f"}, {3: ("<for0>",)})
     for unit in (b"\xc1", msgpack.packb({}), dump_loops({"<for0>": LoopInfo("<for0>", "g", ir.Lit(1)),
                                                        "f.<for0>": LoopInfo("f.<for0>", "f", ir.Lit(2))})):
         loops = LazyLoops(*header, partial(cache_codec._load_unit, [], unit))
@@ -368,11 +368,21 @@ def test_loops_that_do_not_decode_iterate_over_unknown_values() -> None:
     assert LazyLoops(*header, partial(cache_codec._load_unit, [], good))["<for0>"].iterable == ir.Lit(1)
 
 
+def test_a_unit_may_not_count_more_bindings_than_it_has_bytes() -> None:
+    # Each binding takes a byte at least: a larger count would only make a reader allocate.
+    lazy = cache_codec._LAZY
+    decode = partial(unpack_node, cache_codec._Decoder().hook)
+    assert isinstance(decode([lazy, 2, b"ab"]), Unit)
+    for malformed in ([lazy, 3, b"ab"], [lazy, 10**12, b"ab"], [lazy, 0, b"ab"]):
+        with pytest.raises(DecodeError):
+            decode(malformed)
+
+
 def test_a_malformed_header_of_loops_does_not_decode() -> None:
     tag = cache_codec._LOOPS
     decode = partial(unpack_node, cache_codec._Decoder().hook)
     loops = decode([tag, {"a": "", "b": "f"}, b"", "a", 2, "b", 2])
-    assert isinstance(loops, LazyLoops) and loops.carried_by() == {2: {"a", "b"}} and dict(loops.owners())["b"] == "f"
+    assert isinstance(loops, LazyLoops) and loops.carried_by() == {2: ("a", "b")} and dict(loops.owners())["b"] == "f"
     for malformed in ([tag, {"a": ""}, b"", "b", 1], [tag, {"a": ""}, b"", "a"], [tag, {"a": ""}, b"", "a", -1],
                       [tag, {"a": ""}, b"", "a", "1"], [tag, {"a": 1}, b""], [tag, {"a": ""}, "x"], [tag, ["a"], b""],
                       [tag, {"a": ""}]):
