@@ -106,24 +106,25 @@ _SCALARS = frozenset({str, int, float, bool, type(None), bytes})  # never a node
 
 def _builder(tag: int) -> Callable[[list[Any]], Any]:
     """A function that makes the instance of dataclass ``_TYPES[tag]`` from its array, as
-    pickle does: the instance's dict filled directly (a frozen dataclass's ``__init__``
-    sets each field through ``object.__setattr__``). Generated from the type's own field
-    names and shapes, so each field is one store with no loop: decoding a large project
-    spends most of its time here (this halves it against ``dict.update(zip(...))``)."""
+    pickle would, without ``__init__`` (a frozen dataclass's sets each field through
+    ``object.__setattr__``): each field stored by its slot's own setter. Generated from the
+    type's field names and shapes, so each field is one store with no loop: decoding a
+    large project spends most of its time here."""
     names, shapes = _FIELDS[tag], _SHAPES[tag]
     if not all(name.isidentifier() for name in names):  # ours, never data: a guard for the template
         raise TypeError(f"unexpected field names in {_TYPES[tag].__name__}")
     if _SEQ not in shapes and _PAIRS not in shapes:
         check = (f"    if len(node) != {len(names) + 1}:\n"
                  f"        raise DecodeError('a node with the wrong number of fields')\n")
-        stores = "".join(f"    fields[{name!r}] = node[{position}]\n" for position, name in enumerate(names, start=1))
+        stores = "".join(f"    set_{name}(instance, node[{position}])\n"
+                         for position, name in enumerate(names, start=1))
         end = ""
     else:  # positions known up to the first tuple; after it, counted as the node is read
         check, lines, fixed = "", [], True
         for position, (name, shape) in enumerate(zip(names, shapes, strict=True), start=1):
             at = str(position) if fixed else "at"
             if shape == _ONE:
-                lines.append(f"    fields[{name!r}] = node[{at}]\n" + ("" if fixed else "    at += 1\n"))
+                lines.append(f"    set_{name}(instance, node[{at}])\n" + ("" if fixed else "    at += 1\n"))
                 continue
             width = "count" if shape == _SEQ else "2 * count"
             items = "node[at + 1:end]" if shape == _SEQ else "zip(node[at + 1:end:2], node[at + 2:end:2])"
@@ -132,7 +133,7 @@ def _builder(tag: int) -> Callable[[list[Any]], Any]:
                          "    if type(count) is not int or count < 0:\n"
                          "        raise DecodeError('a malformed count')\n"
                          f"    end = at + 1 + {width}\n"
-                         f"    fields[{name!r}] = tuple({items})\n"
+                         f"    set_{name}(instance, tuple({items}))\n"
                          "    at = end\n")
             fixed = False
         stores = "".join(lines)
@@ -141,15 +142,23 @@ def _builder(tag: int) -> Callable[[list[Any]], Any]:
     source = (f"def build(node):\n"
               f"{check}"
               f"    instance = new(cls)\n"
-              f"    fields = instance.__dict__\n"
               f"{stores}"
               f"{end}"
               f"    return instance\n")
-    # Key by key, in field order: the instances keep sharing their class's key table
-    # (a dict update() of an empty instance dict copies the other dict's table instead).
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": _TYPES[tag], "DecodeError": DecodeError}
-    exec(compile(source, f"<cache_codec {_TYPES[tag].__name__}>", "exec"), namespace)
+    cls = _TYPES[tag]
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "DecodeError": DecodeError}
+    namespace.update((f"set_{name}", _slot(cls, name).__set__) for name in names)
+    exec(compile(source, f"<cache_codec {cls.__name__}>", "exec"), namespace)
     return namespace["build"]
+
+
+def _slot(cls: type, name: str) -> Any:
+    """The member descriptor of a slot: the summary and IR types have slots, no ``__dict__``
+    (a third of the memory a decoded summary took, and faster to fill)."""
+    descriptor = cls.__dict__.get(name)
+    if type(descriptor).__name__ != "member_descriptor":
+        raise TypeError(f"{cls.__name__}.{name} is not a slot")
+    return descriptor
 
 
 _BUILD = tuple(_builder(tag) for tag in range(len(_TYPES)))

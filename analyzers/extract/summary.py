@@ -11,7 +11,7 @@ from analyzers.extract.ir import Call, Expr
 SUPER_PREFIX = "super:"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A source range: 1-based lines and columns, ``end_column`` exclusive."""
 
@@ -27,7 +27,7 @@ class Span:
 SYNTAX, LIMIT, ABORTED = "syntax", "limit", "aborted"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParseProblem:
     """Why a file could not be analysed (an SG000 finding)."""
 
@@ -37,7 +37,7 @@ class ParseProblem:
     kind: str = SYNTAX
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallSite:
     """A call that may construct a resource: ``Name(...)`` whose name is CapWords.
 
@@ -52,7 +52,7 @@ class CallSite:
     method: str | None  # the method of that class it is (directly or in a nested function) inside
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReturnPath:
     """A ``return`` (or ``raise``: ``value`` None) and the branch conditions leading to it."""
 
@@ -61,7 +61,7 @@ class ReturnPath:
     certain: bool  # False inside loops, try blocks and match cases: guards are not the whole story
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FunctionInfo:
     """A function or method: how to bind a call's arguments, and what it returns."""
 
@@ -77,7 +77,7 @@ class FunctionInfo:
     decorators: frozenset[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LoopInfo:
     """A ``for`` loop whose body phase 2 may run once per element of a known iterable."""
 
@@ -89,7 +89,7 @@ class LoopInfo:
     carried: tuple[tuple[int, Expr], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MethodInfo:
     name: str
     registers_outputs: bool  # calls self.register_outputs(...)
@@ -97,7 +97,7 @@ class MethodInfo:
     passes_self: bool  # hands ``self`` to a function the analyzer does not follow
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClassInfo:
     qualname: str
     name: str
@@ -111,7 +111,7 @@ class ClassInfo:
     fields: tuple[str, ...] = ()  # annotated class attributes, in order (dataclass fields)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileSummary:
     """Phase 1's result for one file: a pure function of (relative path, source bytes).
 
