@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, NewType
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, NewType
 
 import policypack
 from analyzers import suppressions
@@ -224,12 +224,24 @@ class _SummarizeEncoded(Generic[SummaryT]):
     summarize: Callable[[str, bytes], SummaryT]
     encode: Callable[[SummaryT], bytes]
 
-    def __call__(self, path: str, source: bytes) -> tuple[SummaryT, bytes | None]:
+    def __call__(self, path: str, source: bytes) -> _Summarized[SummaryT]:
         summary = self.summarize(path, source)
         try:
-            return summary, self.encode(summary)
+            return _Summarized(summary, self.encode(summary))
         except ValueError:  # a summary the format can't carry: it just stays uncached
-            return summary, None
+            return _Summarized(summary, None)
+
+
+class _Summarized(NamedTuple, Generic[SummaryT]):
+    """A file's summary and its cache data. Sent from a worker process, it travels as the
+    cache data alone (``summary`` None), which the runner decodes as it decodes a cached
+    summary: pickling the objects one by one is slower, and the cache data is made anyway."""
+
+    summary: SummaryT | None
+    payload: bytes | None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _Summarized, ((self.summary, None) if self.payload is None else (None, self.payload))
 
 
 def run(options: RunOptions, front_end: FrontEnd[Any, Any] | None = None, cwd: Path | None = None) -> RunResult:
@@ -512,13 +524,19 @@ class _Run(Generic[SummaryT, EnvironmentT]):
         processes = self.jobs if self.jobs is not None else (os.cpu_count() or 1)
         encoded = workers.summarize_all(self._summarize(), pending, processes, meanwhile, self.parsers)
         summaries: dict[int, SummaryT] = {}
-        for position, outcome in zip(indexes, encoded, strict=True):
+        for position, outcome, task in zip(indexes, encoded, pending, strict=True):
             if isinstance(outcome, workers.Aborted):
                 tally.aborted += 1
                 summaries[position] = front_end.not_analyzed(read[position].relative, outcome.reason)
                 continue
-            summary, payload = outcome
-            summaries[position] = summary
+            made, payload = outcome
+            if made is None and payload is not None:  # a worker's answer: its cache data
+                try:
+                    made = front_end.load_summary(payload)
+                except ValueError:  # a defect (data just made does not read back): parsed here, not cached
+                    made, payload = front_end.summarize_file(*task), None
+            assert made is not None
+            summaries[position] = made
             payloads[position] = payload
             if cache is not None and payload is not None:
                 cache.put_encoded(keys[position], payload)

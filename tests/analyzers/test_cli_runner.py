@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import stat as stat_module
 from pathlib import Path
 
@@ -246,3 +247,17 @@ def test_the_parser_starts_before_the_cache_is_verified_only_when_a_file_must_be
     changed = lint(tmp_path)
     assert ("tools/script.py", "SG203", 1) in codes(changed) and fake.calls["summarize_file"] == 1
     assert events[0] == "start" and events.count("start") == 1 and "verify" in events
+
+
+def test_a_worker_s_answer_travels_as_its_cache_data_alone() -> None:
+    # A parser process returns the summary's cache data, which the runner decodes as it
+    # decodes a cached entry: the summary's objects are not pickled on top of it.
+    from analyzers import project as real
+
+    made = real.summarize_file("app.py", b"import pulumi_aws as aws\nbucket = aws.s3.Bucket('logs')\n")
+    payload = real.dump_summary(made)
+    sent = pickle.dumps(runner._Summarized(made, payload), protocol=pickle.HIGHEST_PROTOCOL)
+    assert pickle.loads(sent) == (None, payload) and len(sent) < len(payload) + 200
+    assert real.load_summary(payload) == made
+    # a summary the cache can't carry travels whole
+    assert pickle.loads(pickle.dumps(runner._Summarized(made, None))) == (made, None)
