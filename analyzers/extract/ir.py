@@ -4,8 +4,9 @@ Phase 1 sees one file and cannot know what an imported name means, so it
 records expressions with their names already tied to a scope: a binding made
 earlier in the same flow (``Binding``), a module-level name looked up later
 (``Global``), a function parameter (``Param``), ``self`` of a class
-(``SelfRef``). Phase 2 links modules and evaluates. Every node is a frozen,
-picklable dataclass so summaries can be cached.
+(``SelfRef``). Phase 2 links modules and evaluates. Every node is a frozen
+dataclass with slots, so summaries can be cached (``analyzers.cache_codec``
+fills the slots directly) and a large project's take little memory.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""What phase 1 records about one file (picklable; cached by content hash)."""
+"""What phase 1 records about one file (frozen dataclasses with slots, as the IR's;
+cached by content hash)."""
 
 from __future__ import annotations
 
