@@ -15,10 +15,12 @@ carries are read without it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from analyzers.extract.ir import Expr, Opaque
 from analyzers.extract.summary import FunctionInfo, LoopInfo, ReturnPath
+
+T = TypeVar("T")
 
 
 class Unit:
@@ -97,15 +99,32 @@ class LazyBindings(Sequence[Expr]):
         return sum(1 for item in self._items if type(item) is Unit)
 
 
-class LazyFunctions(Mapping[str, FunctionInfo]):
+class _ByName(Mapping[str, T]):
+    """A mapping whose names (and their order) are known before any value is decoded."""
+
+    __slots__ = ("_names",)
+
+    _names: dict[str, Any]  # every name, in order, to its value or what stands for it
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+
+class LazyFunctions(_ByName[FunctionInfo]):
     """A module's functions, in definition order; the module-level ones (value None until
     then) decoded from one unit on the first read of any of them. Iterating over the
     names, and asking whether a name is a module-level function, decodes nothing."""
 
-    __slots__ = ("_functions", "_load", "_pending")
+    __slots__ = ("_load", "_pending")
 
     def __init__(self, functions: dict[str, FunctionInfo | None], load: Callable[[], Any]) -> None:
-        self._functions = functions
+        self._names = functions
         self._pending = frozenset(name for name, info in functions.items() if info is None)
         self._load = load
 
@@ -121,24 +140,15 @@ class LazyFunctions(Mapping[str, FunctionInfo]):
             # functions take any arguments and return unknown values, never wrong ones.
             found = {name: _unknown_function(name) for name in pending}
         for name in pending:  # values only: the names may be being iterated over
-            self._functions[name] = found[name]
+            self._names[name] = found[name]
 
     def __getitem__(self, name: str) -> FunctionInfo:
-        info = self._functions[name]
+        info = self._names[name]
         if info is None:
             self._decode()
-            info = self._functions[name]
+            info = self._names[name]
         assert info is not None
         return info
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._functions)
-
-    def __len__(self) -> int:
-        return len(self._functions)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._functions
 
     def module_level(self, name: str) -> bool | None:
         """True when ``name`` is a module-level function still encoded (no method, nothing
@@ -149,15 +159,15 @@ class LazyFunctions(Mapping[str, FunctionInfo]):
         return f"LazyFunctions({dict(self)!r})"
 
 
-class LazyLoops(Mapping[str, LoopInfo]):
+class LazyLoops(_ByName[LoopInfo]):
     """A module's loops, decoded from one unit on the first read of any of them. The
     names, the function each is in (``owners``) and the bindings each carries
     (``carried_by``) are known without decoding it."""
 
-    __slots__ = ("_carried", "_load", "_loops", "_owners")
+    __slots__ = ("_carried", "_load", "_loops")
 
     def __init__(self, owners: dict[str, str], carried: dict[int, tuple[str, ...]], load: Callable[[], Any]) -> None:
-        self._owners = owners
+        self._names = owners
         self._carried = carried
         self._loops: dict[str, LoopInfo] | None = None
         self._load = load
@@ -167,13 +177,13 @@ class LazyLoops(Mapping[str, LoopInfo]):
             found = self._load()
         except ValueError:
             found = None
-        if not (isinstance(found, dict) and found.keys() == self._owners.keys() and all(
-                type(loop) is LoopInfo and loop.owner == self._owners[name]
+        if not (isinstance(found, dict) and found.keys() == self._names.keys() and all(
+                type(loop) is LoopInfo and loop.owner == self._names[name]
                 and {index for index, _ in loop.carried} == self._carries(name) for name, loop in found.items())):
             # Entries are authenticated, so this is never expected; were it to happen, the
             # loops iterate over unknown values and carry unknown ones, never wrong ones.
             found = {name: LoopInfo(name, owner, Opaque(), tuple((index, Opaque()) for index in self._carries(name)))
-                     for name, owner in self._owners.items()}
+                     for name, owner in self._names.items()}
         self._loops = found
         return found
 
@@ -181,26 +191,17 @@ class LazyLoops(Mapping[str, LoopInfo]):
         return {index for index, names in self._carried.items() if name in names}
 
     def __getitem__(self, name: str) -> LoopInfo:
-        if name not in self._owners:
+        if name not in self._names:
             raise KeyError(name)
         loops = self._loops if self._loops is not None else self._decode()
         return loops[name]
 
     def get(self, name: str, default: Any = None) -> Any:
-        return self[name] if name in self._owners else default
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._owners)
-
-    def __len__(self) -> int:
-        return len(self._owners)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._owners
+        return self[name] if name in self._names else default
 
     def owners(self) -> Mapping[str, str]:
         """Each loop's function (its owner), in order, without decoding a loop."""
-        return self._owners
+        return self._names
 
     def carried_by(self) -> Mapping[int, tuple[str, ...]]:
         """For each binding some loop carries from one iteration to the next, those loops."""
