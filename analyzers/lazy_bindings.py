@@ -173,13 +173,15 @@ class LazyLoops(_ByName[LoopInfo]):
         self._load = load
 
     def _decode(self) -> dict[str, LoopInfo]:
+        found: Any = None
         try:
             found = self._load()
-        except ValueError:
-            found = None
-        if not (isinstance(found, dict) and found.keys() == self._names.keys() and all(
+            matches = isinstance(found, dict) and found.keys() == self._names.keys() and all(
                 type(loop) is LoopInfo and loop.owner == self._names[name]
-                and {index for index, _ in loop.carried} == self._carries(name) for name, loop in found.items())):
+                and {index for index, _ in loop.carried} == self._carries(name) for name, loop in found.items())
+        except (ValueError, TypeError):  # not data this version wrote, or carried values of another shape
+            matches = False
+        if not matches:
             # Entries are authenticated, so this is never expected; were it to happen, the
             # loops iterate over unknown values and carry unknown ones, never wrong ones.
             found = {name: LoopInfo(name, owner, Opaque(), tuple((index, Opaque()) for index in self._carries(name)))

@@ -363,6 +363,11 @@ def test_loops_that_do_not_decode_iterate_over_unknown_values() -> None:
         loops = LazyLoops(*header, partial(cache_codec._load_unit, [], unit))
         assert loops["<for0>"] == LoopInfo("<for0>", "", ir.Opaque(), ((3, ir.Opaque()),))
         assert loops["f.<for0>"] == LoopInfo("f.<for0>", "f", ir.Opaque())
+    # a carried value of another shape (here a map where a binding's index belongs)
+    loop, lit = cache_codec._TAG[LoopInfo], cache_codec._TAG[ir.Lit]
+    odd = msgpack.packb({"<for0>": [loop, "<for0>", "", [lit, 1], 1, {"a": 1}, [lit, 2]],
+                         "f.<for0>": [loop, "f.<for0>", "f", [lit, 2], 0]}, use_bin_type=True)
+    assert LazyLoops(*header, partial(cache_codec._load_unit, [], odd))["<for0>"].iterable == ir.Opaque()
     good = dump_loops({"<for0>": LoopInfo("<for0>", "", ir.Lit(1), ((3, ir.Binding(4)),)),
                        "f.<for0>": LoopInfo("f.<for0>", "f", ir.Lit(2))})
     assert LazyLoops(*header, partial(cache_codec._load_unit, [], good))["<for0>"].iterable == ir.Lit(1)
