@@ -38,6 +38,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from functools import partial
+from itertools import product
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 import msgpack
@@ -178,9 +180,20 @@ def dumps(value: summary.FileSummary) -> bytes:
 def loads(data: bytes) -> summary.FileSummary:
     """Decode what :func:`dumps` wrote; raise DecodeError for anything else."""
     value = unpack(data, _Decoder().hook)
-    if not isinstance(value, summary.FileSummary):
+    if not isinstance(value, summary.FileSummary) or tuple(map(type, _PARTS(value))) not in _SHAPES_OF_PARTS:
         raise DecodeError("not a file summary")
     return value
+
+
+# What each part of a decoded summary is: a cheap check of the containers phase 2 iterates
+# (their items are the codec's types by construction), one lookup for the whole summary.
+_SUMMARY_PARTS: dict[str, tuple[type, ...]] = {
+    "path": (str,), "problems": (tuple,), "bindings": (tuple, LazyBindings), "binding_owners": (tuple,),
+    "globals": (dict,), "star_imports": (tuple,), "calls": (tuple,), "classes": (dict,),
+    "functions": (dict, LazyFunctions), "loops": (dict, LazyLoops), "invocations": (tuple,), "pulumi": (bool,),
+}
+_PARTS = attrgetter(*_SUMMARY_PARTS)
+_SHAPES_OF_PARTS = frozenset(product(*_SUMMARY_PARTS.values()))
 
 
 def _count_nodes(value: Any, counts: dict[int, int]) -> None:

@@ -4,6 +4,7 @@ is what phase 1 made, and a function's bindings are decoded only when read."""
 from __future__ import annotations
 
 import textwrap
+from dataclasses import fields
 from functools import partial
 
 import msgpack
@@ -397,3 +398,22 @@ def test_a_malformed_header_of_loops_does_not_decode() -> None:
 
 def dump_loops(loops: dict[str, LoopInfo]) -> bytes:
     return msgpack.packb(cache_codec._Encoder(set()).encode(loops), use_bin_type=True)
+
+
+def test_a_summary_whose_parts_are_of_another_kind_does_not_decode() -> None:
+    # Entries are authenticated; should one hold a summary of another shape all the same,
+    # it is a miss (parsed again), never a phase 2 that fails on it.
+    assert set(cache_codec._SUMMARY_PARTS) == {field.name for field in fields(FileSummary)}
+    made, _ = _round_trip(LOOPS)
+    tree = msgpack.unpackb(dump_summary(made), raw=False, strict_map_key=True)
+    tag = cache_codec._TAG[FileSummary]
+    places, at = {}, 1
+    for name, shape in zip(cache_codec._FIELDS[tag], cache_codec._SHAPES[tag], strict=True):
+        places[name] = at  # a tuple field is its length, then its items (each pair's two)
+        at += 1 if shape == cache_codec._ONE else 1 + tree[at] * (2 if shape == cache_codec._PAIRS else 1)
+    for name, odd in (("functions", 7), ("loops", None), ("globals", [cache_codec._TUPLE]), ("path", 1)):
+        changed = list(tree)
+        changed[places[name]] = odd
+        with pytest.raises(DecodeError):
+            load_summary(msgpack.packb(changed, use_bin_type=True))
+    assert load_summary(msgpack.packb(tree, use_bin_type=True)) == made
