@@ -67,12 +67,14 @@ _TAG = {cls: index for index, cls in enumerate(_TYPES)}
 # arrays were such tuples (a call's arguments, its empty guards): inline, they cost the
 # decoder no call of its own.
 _ONE, _SEQ, _PAIRS = 0, 1, 2
+# The parts of a summary that may be written as units (``_Encoder._field``): one value each.
+_UNIT_PARTS = frozenset({"bindings", "functions", "loops"})
 
 
 def _shape(cls: type, field: dataclasses.Field[Any]) -> int:
     annotation = str(field.type)
-    if cls is summary.FileSummary and field.name in ("bindings", "functions", "loops"):
-        return _ONE  # parts that may be units: ``_Encoder._field``
+    if cls is summary.FileSummary and field.name in _UNIT_PARTS:
+        return _ONE
     if annotation.startswith("tuple[tuple[") and annotation.endswith(", ...]"):
         return _PAIRS
     if annotation.startswith("tuple[") and annotation.endswith(", ...]"):
@@ -365,8 +367,7 @@ class _Encoder:
             node = [tag]
             for name, shape in zip(_FIELDS[tag], _SHAPES[tag], strict=True):
                 if shape == _ONE:
-                    # a summary's bindings, functions and loops may be units
-                    node.append(self._field(value, name) if kind is summary.FileSummary else
+                    node.append(self._field(value, name) if kind is summary.FileSummary and name in _UNIT_PARTS else
                                 self.encode(getattr(value, name)))
                 else:
                     self._inline(node, getattr(value, name), shape)
@@ -456,7 +457,6 @@ class _Decoder:
                 raise DecodeError("a reference out of range")
             return self._outer[node[1]]
         raise DecodeError("unknown tag")
-
 
     def _loops(self, node: list[Any]) -> LazyLoops:
         owners = node[1] if len(node) >= 3 and len(node) % 2 == 1 else None
