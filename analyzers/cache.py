@@ -206,6 +206,7 @@ class SummaryCache:
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.directory = directory
+        self._folder = os.path.join(directory, "")
         self.max_bytes = max_bytes
         self._key = key
         self._salt = f"{salt}\0{sys.version_info[:3]}\0".encode()
@@ -245,7 +246,11 @@ class SummaryCache:
         self._put(_PROJECT, key, encode, value)
 
     def _entry(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}{_SUFFIX}"
+        return Path(self._entry_name(key))
+
+    def _entry_name(self, key: str) -> str:
+        """Where the entry for ``key`` lives, as a string: a run looks up every file's entry."""
+        return f"{self._folder}{key[:2]}{os.sep}{key}{_SUFFIX}"
 
     def _mac(self, kind: bytes, key: str, payload: bytes) -> bytes:
         return hmac.new(self._key, _MAGIC + kind + b"\0" + key.encode("ascii") + b"\0" + payload,
@@ -258,7 +263,7 @@ class SummaryCache:
     def holds(self, key: str) -> bool:
         """Whether an entry is stored under ``key``: a hint, read before any is verified
         (verification may still refuse it)."""
-        return self._usable and os.path.lexists(self._entry(key))
+        return self._usable and os.path.lexists(self._entry_name(key))
 
     def verified(self, key: str) -> bytes | None:
         """The payload of the summary stored under ``key`` once its MAC checks, not yet
@@ -272,7 +277,7 @@ class SummaryCache:
     def _verified(self, kind: bytes, key: str) -> bytes | None:
         if not self._usable:
             return None
-        entry = self._entry(key)
+        entry = self._entry_name(key)
         found = _read_entry(entry)
         if found is None:
             self.misses += 1
@@ -283,7 +288,7 @@ class SummaryCache:
             if not 0 <= time.time() - modified < REFRESH_SECONDS:
                 self._stale.add(key)
             return payload
-        self._discard(entry)
+        self._discard(Path(entry))
         return None
 
     def _decoded(self, key: str, payload: bytes, decode: Callable[[bytes], T]) -> T | None:
@@ -474,7 +479,7 @@ def _is_symlink(path: Path) -> bool:
         return False
 
 
-def _read_entry(path: Path, limit: int | None = None) -> tuple[bytes, float] | None:
+def _read_entry(path: str | Path, limit: int | None = None) -> tuple[bytes, float] | None:
     """An entry's bytes and when it was last marked used (its mtime): a regular file, not
     through a symlink, of at most ``limit`` (default ``MAX_ENTRY_BYTES``) bytes."""
     limit = MAX_ENTRY_BYTES if limit is None else limit

@@ -150,15 +150,13 @@ class Excludes:
         """Whether the path or one of its ancestors matches (for --force-exclude)."""
         return any(glob_matches(pattern, _relative_posix(path, self.base)) for pattern in self.patterns)
 
-    def excluded_entry(self, path: Path) -> bool:
-        """Whether a directory walk skips this entry: a walk started inside an excluded
-        directory that was asked for by name still looks inside it."""
+    def excluded_name(self, name: str, relative: str) -> bool:
+        """Whether a directory walk skips an entry (its name, and its path relative to
+        ``base``, "/"-separated): a walk started inside an excluded directory that was
+        asked for by name still looks inside it."""
         names, globs = _split_patterns(self.patterns)
-        if path.name in names:
+        if name in names:
             return True
-        if not globs:
-            return False
-        relative = _relative_posix(path, self.base)
         return any(_entry_matches(pattern, relative) for pattern in globs)
 
 
@@ -240,52 +238,66 @@ def _fallback_root(file: Path) -> Path:
 
 def _walk(top: Path, boundary: str, excludes: Excludes, result: FileSet) -> Iterable[tuple[Path, str]]:
     """The regular ``*.py`` files under ``top`` and their real paths; ``boundary`` is the
-    real path of its project root."""
+    real path of its project root. Top-down, each directory's files (sorted) before its
+    subdirectories (sorted), as ``os.walk`` orders them; an entry's kind comes from the
+    directory listing (``os.scandir``), so a plain file or directory costs no ``stat``."""
     seen_dirs: set[tuple[int, int]] = set()
-
-    def on_error(error: OSError) -> None:
-        result.problems.append((Path(error.filename or top), error.strerror or type(error).__name__))
-
-    for dirpath, dirnames, filenames in os.walk(top, onerror=on_error):
-        directory = Path(dirpath)
+    # (directory, its real path, its path relative to the excludes' base): a walked
+    # subdirectory is never a link, so its real path is its parent's plus its name.
+    pending: list[tuple[Path, str, str]] = [(top, os.path.realpath(top), _relative_posix(top, excludes.base))]
+    while pending:
+        directory, real_directory, relative = pending.pop()
         try:
-            status = directory.stat()
+            status = os.stat(directory)
             identity = (status.st_dev, status.st_ino)
-        except OSError:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=_entry_name)
+        except OSError as error:
+            result.problems.append((Path(error.filename or directory), error.strerror or type(error).__name__))
             continue
         if identity in seen_dirs:  # a bind mount or a loop: walked already
-            dirnames[:] = []
             continue
         seen_dirs.add(identity)
-        walked = []
-        for name in sorted(dirnames):
-            entry = directory / name
-            if excludes.excluded_entry(entry):
-                continue
-            if entry.is_symlink():
-                if not resolves_within(os.path.realpath(entry), boundary):
-                    result.escaping_links.append(entry)
-                continue
-            walked.append(name)
-        dirnames[:] = walked
-        real_directory = ""  # resolved once per directory, not once per file
-        for name in sorted(filenames):
-            if not name.endswith(".py"):
-                continue
-            file = directory / name
-            if excludes.excluded_entry(file):
-                continue
-            real_directory = real_directory or os.path.realpath(dirpath)
-            real = _regular_file(file, os.path.join(real_directory, name), boundary, result)
-            if real is not None:
-                yield file, real
+        subdirectories: list[tuple[Path, str, str]] = []
+        for entry in entries:
+            name = entry.name
+            entry_relative = name if relative == "." else f"{relative}/{name}"
+            if _is_directory(entry):
+                if excludes.excluded_name(name, entry_relative):
+                    continue
+                if entry.is_symlink():
+                    if not resolves_within(os.path.realpath(entry.path), boundary):
+                        result.escaping_links.append(directory / name)
+                    continue
+                subdirectories.append((directory / name, os.path.join(real_directory, name), entry_relative))
+            elif name.endswith(".py") and not excludes.excluded_name(name, entry_relative):
+                file = directory / name
+                real = _regular_file(entry, file, os.path.join(real_directory, name), boundary, result)
+                if real is not None:
+                    yield file, real
+        pending.extend(reversed(subdirectories))
 
 
-def _regular_file(path: Path, real: str, boundary: str, result: FileSet) -> str | None:
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _is_directory(entry: os.DirEntry[str]) -> bool:
+    """A directory, or a link to one (as ``os.walk`` sorts entries); a listing that fails
+    to tell counts as a file, as in ``os.walk``."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _regular_file(entry: os.DirEntry[str], path: Path, real: str, boundary: str, result: FileSet) -> str | None:
     """The real path if ``path`` is (or links, inside the boundary, to) a regular file;
     else None, with a link leading out or a special file recorded on the way. ``real``
     is its real path unless it is a link itself."""
     try:
+        if entry.is_file(follow_symlinks=False):  # the listing's type: no stat
+            return real
         mode = os.lstat(path).st_mode
         if stat.S_ISLNK(mode):
             real = os.path.realpath(path)
@@ -356,13 +368,20 @@ def collect(paths: Sequence[Path], excludes: Excludes, force_exclude: bool = Fal
 
     explicit_real = {files[file] for file in explicit_files}
     seen_real: set[str] = set()
+    groups: dict[str, tuple[list[Path], bool]] = {}  # by directory: its group's files, whether requested
     for file, real in files.items():
         if real in seen_real:
             continue  # the same file through a symlink
         seen_real.add(real)
-        group = roots.of(file.parent) or next((top for top in tops if _inside(file, top)), file.parent)
-        result.groups.setdefault(group, []).append(file)
-        if real in explicit_real or any(_inside(file, directory) for directory in requested_dirs):
+        directory = os.path.dirname(file)
+        if directory not in groups:
+            parent = file.parent
+            group = roots.of(parent) or next((top for top in tops if _inside(parent, top)), parent)
+            requested = any(_inside(parent, requested_dir) for requested_dir in requested_dirs)
+            groups[directory] = (result.groups.setdefault(group, []), requested)
+        members, requested = groups[directory]
+        members.append(file)
+        if requested or real in explicit_real:
             result.reported.add(file)
     result.problems = list(dict.fromkeys(result.problems))
     result.escaping_links = sorted(set(result.escaping_links))

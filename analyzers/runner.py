@@ -416,6 +416,7 @@ class _Run(Generic[SummaryT, EnvironmentT]):
     def read(self, root: Path, group: Sequence[Path], reported: set[Path]) -> list[_ReadFile]:
         """Read each file of a project; one that can't be read is an SG000 finding."""
         read: list[_ReadFile] = []
+        prefix = os.path.join(root, "")  # a group's files lie below its root: their names are relative to it
         for path in sorted(group):
             # Shown only when reported (a hook's run reports one file of a thousand read).
             shown = _cwd_relative(path, self.cwd) if path in reported else None
@@ -433,7 +434,10 @@ class _Run(Generic[SummaryT, EnvironmentT]):
             self.result.indexed += 1
             if shown is not None:
                 self.sources[shown] = source
-            read.append(_ReadFile(ProjectPath(path.relative_to(root).as_posix()), source))
+            name = str(path)
+            relative = name[len(prefix):] if os.sep == "/" and name.startswith(prefix) else (
+                path.relative_to(root).as_posix())
+            read.append(_ReadFile(ProjectPath(relative), source))
         return read
 
     def project_findings(self, project: _Project[EnvironmentT], keep: bool

@@ -129,20 +129,36 @@ def test_symlink_loops_end_and_links_do_not_duplicate_files(tmp_path: Path) -> N
     assert len(files.reported) == 1
 
 
-def test_unreadable_directory_reported_through_walk_errors(tmp_path: Path, monkeypatch) -> None:
-    # As root every directory is readable, so simulate os.walk's error callback.
+def test_unreadable_directory_reported_and_the_walk_goes_on(tmp_path: Path, monkeypatch) -> None:
+    # As root every directory is readable, so make listing one directory fail.
     touch(tmp_path / "a.py")
-    real_walk = os.walk
+    touch(tmp_path / "locked" / "hidden.py")
+    touch(tmp_path / "open" / "b.py")
+    real_scandir = os.scandir
 
-    def walk(top, onerror=None, **kwargs):
-        if onerror:
-            onerror(PermissionError(13, "Permission denied", str(tmp_path / "locked")))
-        yield from real_walk(top, onerror=onerror, **kwargs)
+    def scandir(path):
+        if Path(path) == tmp_path / "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
 
-    monkeypatch.setattr(os, "walk", walk)
+    monkeypatch.setattr(os, "scandir", scandir)
     files = collect([tmp_path], excludes(tmp_path))
     assert files.problems == [(tmp_path / "locked", "Permission denied")]
     assert files.shows(tmp_path / "locked")
+    assert sorted(files.groups[tmp_path]) == [tmp_path / "a.py", tmp_path / "open" / "b.py"]
+
+
+def test_walk_order_and_link_deduplication_follow_the_directory_tree(tmp_path: Path) -> None:
+    # Top-down, a directory's files before its subdirectories, both sorted: the first
+    # path met for a real file is the one kept.
+    touch(tmp_path / "b" / "z.py")
+    touch(tmp_path / "b" / "a" / "y.py")
+    touch(tmp_path / "a" / "x.py")
+    touch(tmp_path / "m.py")
+    os.symlink(tmp_path / "a" / "x.py", tmp_path / "b" / "link.py")
+    files = collect([tmp_path], excludes(tmp_path))
+    assert [path.relative_to(tmp_path).as_posix() for path in files.groups[tmp_path]] == [
+        "m.py", "a/x.py", "b/z.py", "b/a/y.py"]
 
 
 def test_links_leaving_the_root_are_recorded_once_and_not_followed(tmp_path: Path) -> None:
@@ -197,8 +213,8 @@ def test_a_project_root_asked_for_by_name_is_walked_once(tmp_path: Path, monkeyp
         touch(tmp_path / name)
     examined: list[Path] = []
     regular_file = discovery._regular_file
-    monkeypatch.setattr(discovery, "_regular_file", lambda path, *rest: examined.append(path) or regular_file(
-        path, *rest))
+    monkeypatch.setattr(discovery, "_regular_file", lambda entry, path, *rest: examined.append(path) or regular_file(
+        entry, path, *rest))
     files = collect([tmp_path], excludes(tmp_path))
     assert rel(files.reported, tmp_path) == {"__main__.py", "pkg/a.py", "pkg/b.py"}
     assert sorted(examined) == sorted(set(examined)) and len(examined) == 3
