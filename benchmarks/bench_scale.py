@@ -1,6 +1,7 @@
 """How ``stackguard lint`` scales with the project (run on demand, not a test).
 
     python benchmarks/bench_scale.py [--sizes 400,1200,3600] [--code DIR] [--fixit-max-files 1200] [--repeat 3]
+                                     [--cold-repeat 3]
 
 For each size it generates a project with ``bench_analyzer.generate`` (outside
 the timing), then times ``python -m analyzers lint`` as a child process, as a
@@ -16,8 +17,9 @@ pre-commit hook runs it, interpreter start-up included:
 
 with the peak RSS of each child (``os.wait4``), and the growth ratio of each
 column from one size to the next (a linear tool's ratio is the size ratio).
-The cold rows run once; the cached ones ``--repeat`` times (median shown), the
-checkouts of ``--compare`` taking turns.
+The cold rows and the bare parse run ``--cold-repeat`` times (once by default), the
+cached ones ``--repeat`` times (medians shown), the checkouts of ``--compare`` taking
+turns.
 It asserts only that every run reports the same findings.
 """
 
@@ -161,11 +163,13 @@ def run_fixit(fixit: list[str], project: Path) -> tuple[float, float]:
 
 
 def measure(size: int, lines: int, workdir: Path, runners: dict[str, Runner], jobs: int,
-            fixit: list[str] | None, fixit_max: int, repeat: int) -> dict[str, tuple[float, float]]:
+            fixit: list[str] | None, fixit_max: int, repeat: int, cold_repeat: int = 1
+            ) -> dict[str, tuple[float, float]]:
     """One size: every runner's lint rows (columns prefixed with the runner's label when
-    there are several), then the bare parse and Fixit once. The cold rows run once; the
-    cached rows ``repeat`` times, the runners taking turns (A B A B ...: a drift in the
-    machine's speed does not favour one), each row its median and its largest RSS."""
+    there are several), then the bare parse and Fixit. The cold rows and the bare parse run
+    ``cold_repeat`` times, the cached rows ``repeat`` times, the runners taking turns (A B A
+    B ...: a drift in the machine's speed does not favour one), each row its median and its
+    largest RSS; Fixit runs once."""
     project = workdir / f"p{size}"
     shutil.rmtree(project, ignore_errors=True)
     files, total = generate(project, size, lines)
@@ -176,16 +180,16 @@ def measure(size: int, lines: int, workdir: Path, runners: dict[str, Runner], jo
     prefixes = {label: f"{label} " if len(runners) > 1 else "" for label in runners}
     agreed = None
     change_component(project, 0)
-    for label, runner in runners.items():
-        shutil.rmtree(caches[label], ignore_errors=True)
-        *row[prefixes[label] + "cold"], cold = runner.lint(project, caches[label], 1, report)
-        shutil.rmtree(caches[label], ignore_errors=True)
-        *row[f"{prefixes[label]}cold -j{jobs}"], cold_n = runner.lint(project, caches[label], jobs, report)
-        assert cold == cold_n, f"{label}: the cold runs disagree"
-        assert agreed is None or agreed == cold, f"{label}: other findings than the first code"
-        agreed = cold
-    assert agreed is not None
     samples: dict[str, list[tuple[float, float]]] = {}
+    for _ in range(cold_repeat):
+        for label, runner in runners.items():
+            for column, processes in (("cold", 1), (f"cold -j{jobs}", jobs)):
+                shutil.rmtree(caches[label], ignore_errors=True)
+                seconds, rss, cold = runner.lint(project, caches[label], processes, report)
+                assert agreed is None or agreed == cold, f"{label}: {column} reports other findings"
+                agreed = cold
+                samples.setdefault(prefixes[label] + column, []).append((seconds, rss))
+    assert agreed is not None
     revisions = itertools.count(1)
 
     def each_runner(column: str, run: Callable[[Runner, Path], tuple[float, float, list]],
@@ -212,8 +216,8 @@ def measure(size: int, lines: int, workdir: Path, runners: dict[str, Runner], jo
         print(f"    {label}: " + ", ".join(f"{k} {v[0]:.2f} s" for k, v in row.items()
                                           if k.startswith(prefixes[label])), file=sys.stderr, flush=True)
     change_helper(project, 0)
-    _, rss, out = next(iter(runners.values())).run(["-c", _PARSE, str(project)], project)
-    row["parse (bare)"] = (float(out.decode().strip()), rss)
+    parses = [next(iter(runners.values())).run(["-c", _PARSE, str(project)], project) for _ in range(cold_repeat)]
+    row["parse (bare)"] = _median([(float(out.decode().strip()), rss) for _, rss, out in parses])
     if fixit is not None and size <= fixit_max:
         row["fixit"] = run_fixit(fixit, project)
     row["findings"] = (len(agreed), 0.0)
@@ -250,6 +254,9 @@ def main() -> int:
     parser.add_argument("--fixit-max-files", type=int, default=1200, help="skip Fixit above this size")
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each cached row (their median is shown)")
+    parser.add_argument("--cold-repeat", type=int, default=1,
+                        help="runs of each cold row and of the bare parse (their median is shown): a growth "
+                        "ratio read from single cold runs moves with the machine's load")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     runners = {"before": Runner(args.compare.resolve())} if args.compare else {}
@@ -265,7 +272,7 @@ def main() -> int:
             for name, (seconds, rss) in startup(workdir, runner, prefix).items():
                 print(f"{name:<34}{seconds:>8.3f} s {rss:>8.0f} MB", flush=True)
         rows = {size: measure(size, args.lines, workdir, runners, args.jobs, fixit, args.fixit_max_files,
-                              max(1, args.repeat)) for size in sizes}
+                              max(1, args.repeat), max(1, args.cold_repeat)) for size in sizes}
         _table(sizes, rows)
     finally:
         if args.keep is None:

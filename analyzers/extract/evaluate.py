@@ -149,7 +149,7 @@ class Evaluator(Runs, Calls, Operators):
         return None
 
     def _import_module(self, expr: ir.ImportModule, module: FileSummary, ctx: Context) -> Val:
-        found = self.index.absolute(module.path, expr.module)
+        found = self.index.resolve(module.path, expr.module, 0)
         return Val(MODULE, ref=found) if found is not None else Val(EXTERNAL, ref=expr.module)
 
     def _import_from(self, expr: ir.ImportFrom, module: FileSummary, ctx: Context) -> Val:

@@ -41,8 +41,10 @@ class ModuleIndex:
         # (the one holding its ``__main__.py``) and the analysis root (the project directory).
         self.program_directories = {posixpath.dirname(path) for path in self.files
                                     if posixpath.basename(path) == "__main__.py"} | {""}
-        # The files never change once indexed: each import is resolved once per importer.
+        # The files never change once indexed: each import is resolved once per importer,
+        # and the search path once per directory.
         self._resolved: dict[tuple[str, str, int], str | None] = {}
+        self._search_paths: dict[str, list[str]] = {}
 
     def _at(self, base: str, dotted: str) -> str | None:
         relative = dotted.replace(".", "/")
@@ -73,6 +75,12 @@ class ModuleIndex:
     def _search_path(self, importer: str) -> list[str]:
         """The directories ``sys.path`` holds for ``importer``'s program, in order."""
         directory = posixpath.dirname(importer)
+        found = self._search_paths.get(directory)
+        if found is None:
+            found = self._search_paths[directory] = self._search_path_of(directory)
+        return found
+
+    def _search_path_of(self, directory: str) -> list[str]:
         bases: list[str] = []
         if directory and posixpath.join(directory, "__init__.py") not in self.files:
             bases.append(directory)  # a script's own directory
